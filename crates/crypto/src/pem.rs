@@ -1,0 +1,80 @@
+//! PEM decoding with label checks and the DER structure checks shared by every backend
+//! (PKCS#1 → PKCS#8 wrapping, algorithm identifiers), so backends only ever see RSA keys.
+
+use pkcs8::der::{Decode, Encode};
+use pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+use pkcs8::{ObjectIdentifier, PrivateKeyInfoRef};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// rsaEncryption (1.2.840.113549.1.1.1).
+pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// A decoded PEM block.
+pub(crate) struct Block {
+    pub(crate) label: String,
+    pub(crate) der: Zeroizing<Vec<u8>>,
+}
+
+/// Decodes every PEM block in `input`, in order.
+pub(crate) fn decode_all(input: &[u8]) -> Result<Vec<Block>> {
+    let blocks = pem::parse_many(input).map_err(|e| Error::NotPem(e.to_string()))?;
+    if blocks.is_empty() {
+        return Err(Error::NotPem("no -----BEGIN …----- block found".into()));
+    }
+    Ok(blocks
+        .into_iter()
+        .map(|b| Block { label: b.tag().to_owned(), der: Zeroizing::new(b.into_contents()) })
+        .collect())
+}
+
+/// Decodes the single PEM block in `input` (the first one if there are several).
+pub(crate) fn decode_one(input: &[u8]) -> Result<Block> {
+    let mut blocks = decode_all(input)?;
+    Ok(blocks.swap_remove(0))
+}
+
+fn algorithm_name(oid: &ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.2.840.10045.2.1" => "EC (1.2.840.10045.2.1)".into(),
+        "1.3.101.112" => "Ed25519 (1.3.101.112)".into(),
+        "1.2.840.10040.4.1" => "DSA (1.2.840.10040.4.1)".into(),
+        "1.2.156.10197.1.301" => "SM2 (1.2.156.10197.1.301)".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// Checks that PKCS#8 DER holds an RSA key.
+pub(crate) fn check_pkcs8_rsa(der: &[u8]) -> Result<()> {
+    let info = PrivateKeyInfoRef::from_der(der)
+        .map_err(|e| Error::Malformed { what: "PKCS#8 private key", reason: e.to_string() })?;
+    if info.algorithm.oid != RSA_ENCRYPTION {
+        return Err(Error::NotRsa(algorithm_name(&info.algorithm.oid)));
+    }
+    Ok(())
+}
+
+/// Wraps a PKCS#1 `RSAPrivateKey` in a PKCS#8 `PrivateKeyInfo`.
+pub(crate) fn pkcs1_to_pkcs8(pkcs1: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let malformed =
+        |e: pkcs8::der::Error| Error::Malformed { what: "PKCS#1 RSA private key", reason: e.to_string() };
+    // Check the outer structure is a SEQUENCE before wrapping it.
+    pkcs8::der::asn1::AnyRef::from_der(pkcs1).map_err(malformed)?;
+    let info = PrivateKeyInfoRef::new(
+        AlgorithmIdentifierRef { oid: RSA_ENCRYPTION, parameters: Some(pkcs8::der::asn1::AnyRef::NULL) },
+        pkcs8::der::asn1::OctetStringRef::new(pkcs1).map_err(malformed)?,
+    );
+    Ok(Zeroizing::new(info.to_der().map_err(malformed)?))
+}
+
+/// Checks that SPKI DER holds an RSA key.
+pub(crate) fn check_spki_rsa(der: &[u8]) -> Result<()> {
+    let spki = SubjectPublicKeyInfoRef::from_der(der)
+        .map_err(|e| Error::Malformed { what: "SubjectPublicKeyInfo", reason: e.to_string() })?;
+    if spki.algorithm.oid != RSA_ENCRYPTION {
+        return Err(Error::NotRsa(algorithm_name(&spki.algorithm.oid)));
+    }
+    Ok(())
+}
