@@ -1,0 +1,77 @@
+//! Data types for WeChat Pay APIv3 平台收付通 (e-commerce platform).
+//!
+//! Plain serde types, shared by the SDK and the mock server so the two cannot drift apart.
+//! There is no I/O and no cryptography here: `wechatpay-transport` sends and verifies,
+//! `wechatpay-notify` verifies and decrypts callbacks, and both hand their JSON to these types.
+//!
+//! # Conventions
+//!
+//! - Field names are WeChat Pay's JSON member names, unchanged (`r#type` for `type`).
+//! - Optional members are `Option<T>`; absent ones are omitted when serializing, so a value
+//!   serializes to exactly the shape WeChat Pay sends. Unknown members are ignored.
+//! - Amounts are `i64` fen (分); see [`amount`].
+//! - Times are [`time::DateTime`] (RFC 3339, offset kept, e.g. `2024-05-20T13:29:35+08:00`)
+//!   and [`time::Date`] (`YYYY-MM-DD`).
+//! - Every enum is *open*: a value this crate does not know parses into `Unknown(String)` and
+//!   serializes back unchanged, so a new WeChat Pay value never breaks parsing.
+//!
+//! # Example
+//!
+//! A callback arrives as a [`notify::Notification`]; once `wechatpay-notify` has decrypted
+//! its resource, the plaintext parses into the type its event names.
+//!
+//! ```
+//! # #[cfg(feature = "refund")] {
+//! use wechatpay_models::notify::{EventType, Notification};
+//! use wechatpay_models::refund::{RefundNotification, RefundStatus};
+//!
+//! let body = r#"{"id":"EV-1","create_time":"2025-01-01T10:35:02+08:00",
+//!     "resource_type":"encrypt-resource","event_type":"REFUND.SUCCESS","summary":"退款成功",
+//!     "resource":{"original_type":"refund","algorithm":"AEAD_AES_256_GCM",
+//!     "ciphertext":"…","associated_data":"refund","nonce":"0123456789ab"}}"#;
+//! let notification: Notification = serde_json::from_str(body)?;
+//! assert_eq!(notification.event_type, EventType::RefundSuccess);
+//! assert_eq!(notification.create_time.to_string(), "2025-01-01T10:35:02+08:00");
+//!
+//! // What decrypting `notification.resource` yields:
+//! let plaintext = r#"{"sp_mchid":"1900000100","sub_mchid":"1900000109",
+//!     "transaction_id":"4289571342201911273244551234","out_trade_no":"T1",
+//!     "refund_id":"50000000382019052709732678859","out_refund_no":"R1",
+//!     "refund_status":"SUCCESS","success_time":"2025-01-02T09:00:00+08:00",
+//!     "user_received_account":"招商银行信用卡0403",
+//!     "amount":{"total":888,"refund":888,"payer_total":888,"payer_refund":888}}"#;
+//! let refund: RefundNotification = serde_json::from_str(plaintext)?;
+//! assert_eq!(refund.refund_status, RefundStatus::Success);
+//! assert_eq!(refund.amount.refund, 888);
+//! # }
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! # Features
+//!
+//! Each API area is a cargo feature of the same name, all enabled by default:
+//! `payments`, `refund`, `profitsharing`, `withdraw`. The error body, notification envelope,
+//! certificates, amounts, accounts and times are always available.
+
+#[macro_use]
+mod open_enum;
+
+pub mod account;
+pub mod aead;
+pub mod amount;
+pub mod certificate;
+pub mod error;
+pub mod notify;
+pub mod time;
+
+#[cfg(feature = "payments")]
+pub mod payments;
+#[cfg(feature = "profitsharing")]
+pub mod profitsharing;
+#[cfg(feature = "refund")]
+pub mod refund;
+#[cfg(feature = "withdraw")]
+pub mod withdraw;
+
+pub use crate::error::ApiErrorBody;
+pub use crate::time::{Date, DateTime};
