@@ -54,7 +54,12 @@ impl ApiV3Key {
     /// # Errors
     /// [`Error::Base64`], [`Error::AeadNonceLength`], [`Error::AeadCiphertextTooShort`] or
     /// [`Error::AeadAuthentication`] (wrong key, nonce, associated data or a tampered input).
-    pub fn decrypt(&self, nonce: &str, associated_data: &str, ciphertext_b64: &str) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn decrypt(
+        &self,
+        nonce: &str,
+        associated_data: &str,
+        ciphertext_b64: &str,
+    ) -> Result<Zeroizing<Vec<u8>>> {
         let nonce = nonce_bytes(nonce)?;
         let data = crate::base64::decode(ciphertext_b64, "AES-GCM ciphertext")?;
         if data.len() < 16 {
@@ -67,7 +72,12 @@ impl ApiV3Key {
     ///
     /// # Errors
     /// As [`ApiV3Key::decrypt`], plus [`Error::NotUtf8`].
-    pub fn decrypt_to_string(&self, nonce: &str, associated_data: &str, ciphertext_b64: &str) -> Result<String> {
+    pub fn decrypt_to_string(
+        &self,
+        nonce: &str,
+        associated_data: &str,
+        ciphertext_b64: &str,
+    ) -> Result<String> {
         let plain = self.decrypt(nonce, associated_data, ciphertext_b64)?;
         String::from_utf8(plain.to_vec()).map_err(|_| Error::NotUtf8 { what: "AES-GCM plaintext" })
     }
@@ -79,7 +89,8 @@ impl ApiV3Key {
     /// [`Error::AeadNonceLength`] unless the nonce is 12 bytes.
     pub fn encrypt(&self, nonce: &str, associated_data: &str, plaintext: &[u8]) -> Result<String> {
         let nonce = nonce_bytes(nonce)?;
-        let sealed = self.backend.aead.seal(&self.key, &nonce, associated_data.as_bytes(), plaintext)?;
+        let sealed =
+            self.backend.aead.seal(&self.key, &nonce, associated_data.as_bytes(), plaintext)?;
         Ok(crate::base64::encode(sealed))
     }
 }

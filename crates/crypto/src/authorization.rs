@@ -61,7 +61,9 @@ impl Authorization {
             return Err(bad("longer than 4096 bytes"));
         }
         let value = value.trim();
-        let (scheme, params) = value.split_once(' ').ok_or_else(|| bad("expected `WECHATPAY2-SHA256-RSA2048 key=\"value\",…`"))?;
+        let (scheme, params) = value
+            .split_once(' ')
+            .ok_or_else(|| bad("expected `WECHATPAY2-SHA256-RSA2048 key=\"value\",…`"))?;
         if scheme != SCHEME {
             return Err(Error::UnsupportedSignatureType(scheme.chars().take(64).collect()));
         }
@@ -69,11 +71,16 @@ impl Authorization {
         const NAMES: [&str; 5] = ["mchid", "nonce_str", "signature", "timestamp", "serial_no"];
         let mut rest = params.trim_start();
         while !rest.is_empty() {
-            let (key, after_key) = rest.split_once('=').ok_or_else(|| bad("parameter without `=`"))?;
+            let (key, after_key) =
+                rest.split_once('=').ok_or_else(|| bad("parameter without `=`"))?;
             let key = key.trim();
             let after_key = after_key.trim_start();
-            let quoted = after_key.strip_prefix('"').ok_or_else(|| bad(&format!("value of `{}` is not quoted", truncate(key))))?;
-            let (val, after_val) = quoted.split_once('"').ok_or_else(|| bad(&format!("value of `{}` has no closing quote", truncate(key))))?;
+            let quoted = after_key
+                .strip_prefix('"')
+                .ok_or_else(|| bad(&format!("value of `{}` is not quoted", truncate(key))))?;
+            let (val, after_val) = quoted.split_once('"').ok_or_else(|| {
+                bad(&format!("value of `{}` has no closing quote", truncate(key)))
+            })?;
             if let Some(i) = NAMES.iter().position(|n| *n == key) {
                 let slot = fields.get_mut(i).ok_or_else(|| bad("internal"))?;
                 if slot.is_some() {
@@ -89,7 +96,9 @@ impl Authorization {
             };
         }
         let [mchid, nonce_str, signature, timestamp, serial_no] = fields;
-        let need = |v: Option<String>, name: &str| v.ok_or_else(|| bad(&format!("missing parameter `{name}`")));
+        let need = |v: Option<String>, name: &str| {
+            v.ok_or_else(|| bad(&format!("missing parameter `{name}`")))
+        };
         Ok(Self {
             mchid: need(mchid, "mchid")?,
             nonce_str: need(nonce_str, "nonce_str")?,

@@ -61,7 +61,10 @@ impl Certificate {
     /// # Errors
     /// As [`Certificate::from_pem`].
     pub fn from_der_with(der: &[u8], backend: Backend) -> Result<Self> {
-        let malformed = |e: pkcs8::der::Error| Error::Malformed { what: "X.509 certificate", reason: e.to_string() };
+        let malformed = |e: pkcs8::der::Error| Error::Malformed {
+            what: "X.509 certificate",
+            reason: e.to_string(),
+        };
         let x509 = X509::from_der(der).map_err(malformed)?;
         let tbs = x509.tbs_certificate();
         let serial = SerialNo::from_bytes(tbs.serial_number().as_bytes());

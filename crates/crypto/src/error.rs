@@ -158,7 +158,9 @@ pub enum Error {
     #[error("RSA-OAEP decryption failed")]
     OaepDecryption,
     /// No encryption key is configured to encrypt sensitive fields.
-    #[error("no platform certificate or WeChat Pay public key available to encrypt sensitive fields")]
+    #[error(
+        "no platform certificate or WeChat Pay public key available to encrypt sensitive fields"
+    )]
     NoEncryptionKey,
     /// The cryptographic backend failed in a way that is not the input's fault.
     #[error("crypto backend failure: {0}")]

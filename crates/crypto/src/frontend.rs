@@ -57,7 +57,13 @@ impl MerchantSigner {
     ///
     /// # Errors
     /// [`crate::Error::Backend`].
-    pub fn jsapi_pay_params_at(&self, app_id: &str, prepay_id: &str, timestamp: &str, nonce: &str) -> Result<JsapiPayParams> {
+    pub fn jsapi_pay_params_at(
+        &self,
+        app_id: &str,
+        prepay_id: &str,
+        timestamp: &str,
+        nonce: &str,
+    ) -> Result<JsapiPayParams> {
         let package = format!("prepay_id={prepay_id}");
         let pay_sign = self.sign_lines(&[app_id, timestamp, nonce, &package])?;
         Ok(JsapiPayParams {
@@ -75,7 +81,12 @@ impl MerchantSigner {
     ///
     /// # Errors
     /// [`crate::Error::Backend`].
-    pub fn app_pay_params(&self, app_id: &str, partner_id: &str, prepay_id: &str) -> Result<AppPayParams> {
+    pub fn app_pay_params(
+        &self,
+        app_id: &str,
+        partner_id: &str,
+        prepay_id: &str,
+    ) -> Result<AppPayParams> {
         let (timestamp, nonce) = self.fresh()?;
         self.app_pay_params_at(app_id, partner_id, prepay_id, &timestamp, &nonce)
     }

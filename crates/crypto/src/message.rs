@@ -4,8 +4,16 @@
 ///
 /// `url` is the request-target exactly as sent (path plus `?query`); `body` is empty for GET
 /// and, for media upload, the `meta` JSON string.
-pub fn request_message(method: &str, url: &str, timestamp: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(method.len() + url.len() + timestamp.len() + nonce.len() + body.len() + 5);
+pub fn request_message(
+    method: &str,
+    url: &str,
+    timestamp: &str,
+    nonce: &str,
+    body: &[u8],
+) -> Vec<u8> {
+    let mut m = Vec::with_capacity(
+        method.len() + url.len() + timestamp.len() + nonce.len() + body.len() + 5,
+    );
     for part in [method.as_bytes(), url.as_bytes(), timestamp.as_bytes(), nonce.as_bytes(), body] {
         m.extend_from_slice(part);
         m.push(b'\n');

@@ -67,7 +67,10 @@ impl PrivateKey {
     /// # Errors
     /// As [`PrivateKey::from_pem`].
     pub fn from_pkcs8_der_with(der: &[u8], backend: Backend) -> Result<Self> {
-        pem::check_pkcs8_rsa(der)?;
+        let bits = pem::check_pkcs8_rsa(der)?;
+        if bits < MIN_RSA_BITS {
+            return Err(Error::KeyTooSmall { bits });
+        }
         let inner = backend.rsa.private_key_from_pkcs8(der)?;
         let bits = inner.modulus_bits();
         if bits < MIN_RSA_BITS {
@@ -124,7 +127,11 @@ impl PrivateKey {
     ///
     /// # Errors
     /// [`Error::OaepDecryption`] if the ciphertext does not decrypt with this key and label.
-    pub fn decrypt_oaep_with_label(&self, ciphertext: &[u8], label: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn decrypt_oaep_with_label(
+        &self,
+        ciphertext: &[u8],
+        label: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>> {
         self.inner.decrypt_oaep_sha1(ciphertext, label)
     }
 

@@ -43,7 +43,9 @@ impl PublicKey {
         let block = pem::decode_one(pem.as_ref())?;
         match block.label.as_str() {
             "PUBLIC KEY" => Self::from_spki_der_with(&block.der, backend),
-            other => Err(Error::UnexpectedPemLabel { found: other.to_owned(), expected: "PUBLIC KEY" }),
+            other => {
+                Err(Error::UnexpectedPemLabel { found: other.to_owned(), expected: "PUBLIC KEY" })
+            }
         }
     }
 
@@ -52,7 +54,10 @@ impl PublicKey {
     /// # Errors
     /// As [`PublicKey::from_pem`].
     pub fn from_spki_der_with(der: &[u8], backend: Backend) -> Result<Self> {
-        pem::check_spki_rsa(der)?;
+        let bits = pem::check_spki_rsa(der)?;
+        if bits < MIN_RSA_BITS {
+            return Err(Error::KeyTooSmall { bits });
+        }
         let inner = backend.rsa.public_key_from_spki(der)?;
         let bits = inner.modulus_bits();
         if bits < MIN_RSA_BITS {

@@ -44,7 +44,11 @@ impl MerchantSigner {
     ///
     /// # Errors
     /// [`Error::InvalidSignedField`] if mchid or serial contain a quote or a newline.
-    pub fn new(mchid: impl Into<String>, serial: impl Into<SerialNo>, key: PrivateKey) -> Result<Self> {
+    pub fn new(
+        mchid: impl Into<String>,
+        serial: impl Into<SerialNo>,
+        key: PrivateKey,
+    ) -> Result<Self> {
         let mchid = mchid.into();
         let serial = serial.into();
         check_field(&mchid, "mchid")?;
@@ -102,7 +106,14 @@ impl MerchantSigner {
     ///
     /// # Errors
     /// As [`MerchantSigner::authorize`].
-    pub fn authorize_at(&self, method: &str, url: &str, body: &[u8], timestamp: i64, nonce: &str) -> Result<Authorization> {
+    pub fn authorize_at(
+        &self,
+        method: &str,
+        url: &str,
+        body: &[u8],
+        timestamp: i64,
+        nonce: &str,
+    ) -> Result<Authorization> {
         check_field(method, "method")?;
         check_field(url, "url")?;
         check_field(nonce, "nonce_str")?;

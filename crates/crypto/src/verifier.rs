@@ -143,7 +143,9 @@ impl Verifier {
     pub fn verify(&self, headers: &SignatureHeaders<'_>, body: &[u8], now: i64) -> Result<()> {
         check_signature_format(headers)?;
         check_timestamp(headers.timestamp, now, self.max_skew_secs)?;
-        let key = self.get(headers.serial).ok_or_else(|| Error::UnknownSerial(headers.serial.chars().take(64).collect()))?;
+        let key = self
+            .get(headers.serial)
+            .ok_or_else(|| Error::UnknownSerial(headers.serial.chars().take(64).collect()))?;
         if let TrustedKey::Certificate(cert) = key {
             cert.check_valid_at(now)?;
         }
@@ -172,7 +174,10 @@ pub fn check_signature_format(headers: &SignatureHeaders<'_>) -> Result<()> {
 /// # Errors
 /// [`Error::MalformedTimestamp`], [`Error::TimestampExpired`] or [`Error::TimestampInFuture`].
 pub fn check_timestamp(timestamp: &str, now: i64, max_skew_secs: i64) -> Result<i64> {
-    let ts: i64 = if !timestamp.is_empty() && timestamp.len() <= 19 && timestamp.bytes().all(|b| b.is_ascii_digit()) {
+    let ts: i64 = if !timestamp.is_empty()
+        && timestamp.len() <= 19
+        && timestamp.bytes().all(|b| b.is_ascii_digit())
+    {
         timestamp.parse().map_err(|_| Error::MalformedTimestamp(timestamp.to_owned()))?
     } else {
         return Err(Error::MalformedTimestamp(timestamp.chars().take(32).collect()));
@@ -197,7 +202,8 @@ pub fn verify_with(key: &PublicKey, headers: &SignatureHeaders<'_>, body: &[u8])
     if headers.signature.len() > 1024 {
         return Err(Error::SignatureEncoding);
     }
-    let signature = crate::base64::decode(headers.signature, "signature").map_err(|_| Error::SignatureEncoding)?;
+    let signature = crate::base64::decode(headers.signature, "signature")
+        .map_err(|_| Error::SignatureEncoding)?;
     let message = response_message(headers.timestamp, headers.nonce, body);
     if key.verify(&message, &signature) {
         Ok(())
@@ -214,11 +220,17 @@ pub trait VerifySignature: Send + Sync + fmt::Debug {
     ///
     /// # Errors
     /// As [`Verifier::verify`].
-    fn verify_signature(&self, headers: &SignatureHeaders<'_>, body: &[u8], now: i64) -> Result<()>;
+    fn verify_signature(&self, headers: &SignatureHeaders<'_>, body: &[u8], now: i64)
+        -> Result<()>;
 }
 
 impl VerifySignature for Verifier {
-    fn verify_signature(&self, headers: &SignatureHeaders<'_>, body: &[u8], now: i64) -> Result<()> {
+    fn verify_signature(
+        &self,
+        headers: &SignatureHeaders<'_>,
+        body: &[u8],
+        now: i64,
+    ) -> Result<()> {
         self.verify(headers, body, now)
     }
 }

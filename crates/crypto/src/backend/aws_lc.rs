@@ -18,13 +18,8 @@ use super::{
 use crate::error::{Error, Result};
 
 /// The aws-lc-rs backend.
-pub const AWS_LC: Backend = Backend {
-    name: "aws-lc",
-    rsa: &AwsLc,
-    aead: &AwsLc,
-    random: &AwsLc,
-    digest: &AwsLc,
-};
+pub const AWS_LC: Backend =
+    Backend { name: "aws-lc", rsa: &AwsLc, aead: &AwsLc, random: &AwsLc, digest: &AwsLc };
 
 #[derive(Debug)]
 struct AwsLc;
@@ -137,10 +132,20 @@ fn gcm_key(key: &[u8; 32]) -> Result<LessSafeKey> {
 }
 
 impl Aead for AwsLc {
-    fn seal(&self, key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+    fn seal(
+        &self,
+        key: &[u8; 32],
+        nonce: &[u8; 12],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>> {
         let mut in_out = plaintext.to_vec();
         gcm_key(key)?
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(*nonce), Aad::from(aad), &mut in_out)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(*nonce),
+                Aad::from(aad),
+                &mut in_out,
+            )
             .map_err(|_| Error::Backend("AES-256-GCM encryption failed"))?;
         Ok(in_out)
     }

@@ -110,7 +110,13 @@ pub trait RsaPublicKey: Send + Sync {
 /// AES-256-GCM with a 96-bit nonce and a 128-bit tag appended to the ciphertext.
 pub trait Aead: Send + Sync {
     /// Encrypts; returns `ciphertext || tag`.
-    fn seal(&self, key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>>;
+    fn seal(
+        &self,
+        key: &[u8; 32],
+        nonce: &[u8; 12],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>>;
     /// Decrypts `ciphertext || tag`; any tampering is [`crate::Error::AeadAuthentication`].
     fn open(
         &self,
