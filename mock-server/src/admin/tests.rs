@@ -1,0 +1,164 @@
+//! Admin API tests through `app(state).oneshot(…)`.
+
+use axum::body::Body;
+use axum::http::Request;
+use serde_json::{json, Value};
+
+use crate::config::{KeyMode, MockConfig};
+use crate::error::Secret;
+use crate::identity;
+use crate::store::SubMerchants;
+use crate::test_support::{send, signed, signer, state, state_with, Answer, NOW};
+
+fn admin(method: &str, path: &str, body: Option<Value>) -> Request<Body> {
+    let b = Request::builder().method(method).uri(format!("/mock/admin{path}"));
+    match body {
+        Some(v) => {
+            b.header("content-type", "application/json").body(Body::from(v.to_string())).unwrap()
+        }
+        None => b.body(Body::empty()).unwrap(),
+    }
+}
+
+async fn call(state: &crate::MockState, method: &str, path: &str, body: Option<Value>) -> Answer {
+    send(state, admin(method, path, body)).await
+}
+
+// Proves advancing a tenant's clock is what request verification checks against: a request
+// signed with the old time is stale once the clock moved 301 s.
+#[tokio::test]
+async fn clock_advance_drives_verification() {
+    let (state, clock) = state(KeyMode::Certificate);
+    let a = call(&state, "GET", "/clock", None).await;
+    assert_eq!(a.json()[0]["now_unix"], NOW);
+    let a = call(
+        &state,
+        "POST",
+        "/clock/advance",
+        Some(json!({"secs": 301, "mchid": identity::SP_MCHID})),
+    )
+    .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()[0]["now_unix"], NOW + 301);
+    assert_eq!(a.json()[0]["offset_secs"], 301);
+    let r = send(&state, signed(&signer(&state, &clock), "GET", "/v3/certificates", b"")).await;
+    assert_eq!(r.status, 401);
+    // The answer is stamped with the virtual time too.
+    assert_eq!(r.header("wechatpay-timestamp"), (NOW + 301).to_string());
+}
+
+// Proves the clock refuses to go back or to an unknown tenant, and changes nothing then.
+#[tokio::test]
+async fn clock_refusals() {
+    let (state, _) = state(KeyMode::Certificate);
+    let a = call(&state, "POST", "/clock/advance", Some(json!({"secs": -1}))).await;
+    assert_eq!((a.status.as_u16(), a.json()["detail"]["field"].as_str()), (400, Some("/secs")));
+    let a = call(&state, "POST", "/clock/advance", Some(json!({"secs": 5, "mchid": "1"}))).await;
+    assert_eq!(a.status, 404);
+    let a = call(&state, "POST", "/clock/advance", Some(json!({"seconds": 5}))).await;
+    assert_eq!(a.json()["code"], "PARAM_ERROR");
+    assert_eq!(call(&state, "GET", "/clock", None).await.json()[0]["offset_secs"], 0);
+}
+
+// Proves reset of one tenant and of all: business state, clock and journal go back to start.
+#[tokio::test]
+async fn reset_one_and_all() {
+    let config = MockConfig::from_toml(
+        "[[tenant]]\nmchid = \"1900000200\"\nsub_mchids = [\"1900000201\"]\n",
+    )
+    .unwrap();
+    let (state, clock) = state_with(config);
+    let other = state.tenant("1900000200").unwrap().clone();
+    let builtin = state.tenant(identity::SP_MCHID).unwrap().clone();
+    for t in [&builtin, &other] {
+        state
+            .store()
+            .transact(t, |tx| {
+                tx.area_mut::<SubMerchants>().0.insert("1900000999".into());
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+        t.clock().advance(60).unwrap();
+    }
+    send(&state, signed(&signer(&state, &clock), "GET", "/v3/certificates", b"")).await;
+    assert_eq!(state.journal().len(), 1);
+
+    let a = call(&state, "POST", "/reset", Some(json!({"mchid": "1900000200"}))).await;
+    assert_eq!(a.json(), json!({"reset": ["1900000200"]}));
+    assert!(!state.store().read(&other, |s: &SubMerchants| s.contains("1900000999")));
+    assert!(state.store().read(&other, |s: &SubMerchants| s.contains("1900000201")));
+    assert_eq!(other.clock().offset_secs(), 0);
+    assert!(state.store().read(&builtin, |s: &SubMerchants| s.contains("1900000999")));
+    assert_eq!(state.journal().len(), 1, "the builtin tenant's entries stay");
+
+    let a = call(&state, "POST", "/reset", None).await;
+    assert_eq!(a.status, 200);
+    assert!(!state.store().read(&builtin, |s: &SubMerchants| s.contains("1900000999")));
+    assert_eq!(builtin.clock().offset_secs(), 0);
+    assert!(state.journal().is_empty());
+    assert_eq!(call(&state, "POST", "/reset", Some(json!({"mchid": "42"}))).await.status, 404);
+}
+
+// Proves the journal lists with filters over the query string and can be cleared.
+#[tokio::test]
+async fn journal_listing() {
+    let (state, clock) = state(KeyMode::Certificate);
+    let s = signer(&state, &clock);
+    send(&state, signed(&s, "GET", "/v3/certificates", b"")).await;
+    send(&state, signed(&s, "GET", "/v3/nope", b"")).await;
+    send(&state, crate::test_support::request("GET", "/v3/certificates", b"", None)).await;
+    let all = call(&state, "GET", "/journal", None).await.json();
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    assert_eq!(all[0]["verification"]["result"], "verified");
+    assert_eq!(all[2]["verification"]["result"], "failed");
+    let only = call(&state, "GET", "/journal?status=404", None).await.json();
+    assert_eq!(only.as_array().unwrap().len(), 1);
+    assert_eq!(only[0]["code"], "RESOURCE_NOT_EXISTS");
+    let after = call(&state, "GET", "/journal?after_id=2&code=SIGN_ERROR", None).await.json();
+    assert_eq!(after.as_array().unwrap().len(), 1);
+    assert_eq!(call(&state, "GET", "/journal?colour=red", None).await.status, 400);
+    assert_eq!(call(&state, "DELETE", "/journal", None).await.json(), json!({"remaining": 0}));
+}
+
+// Proves the tenants listing shows key material ids and onboarded sub-merchants.
+#[tokio::test]
+async fn tenants_listing() {
+    let (state, _) = state(KeyMode::Mixed);
+    let t = call(&state, "GET", "/tenants", None).await.json();
+    assert_eq!(t[0]["mchid"], identity::SP_MCHID);
+    assert_eq!(t[0]["key_mode"], "mixed");
+    assert_eq!(t[0]["public_key_id"], identity::PUBLIC_KEY_ID);
+    assert_eq!(t[0]["platform_serials"], json!([identity::PLATFORM_CERT_SERIAL]));
+    assert_eq!(t[0]["sub_mchids"], json!([identity::SUB_MCHID, identity::SECOND_SUB_MCHID]));
+}
+
+// Proves the admin token, when set, is required, and unknown admin paths answer JSON 404.
+#[tokio::test]
+async fn admin_token_and_unknown_path() {
+    let (state, _) = state_with(MockConfig {
+        admin_token: Some(Secret::new("s3cret")),
+        ..MockConfig::default()
+    });
+    let a = call(&state, "GET", "/tenants", None).await;
+    assert_eq!((a.status.as_u16(), a.json()["code"].as_str()), (401, Some("UNAUTHORIZED")));
+    let mut r = admin("GET", "/tenants", None);
+    r.headers_mut().insert("authorization", "Bearer wrong".parse().unwrap());
+    assert_eq!(send(&state, r).await.status, 401);
+    let mut r = admin("GET", "/tenants", None);
+    r.headers_mut().insert("authorization", "Bearer s3cret".parse().unwrap());
+    assert_eq!(send(&state, r).await.status, 200);
+    let mut r = admin("GET", "/nothing", None);
+    r.headers_mut().insert("authorization", "Bearer s3cret".parse().unwrap());
+    let a = send(&state, r).await;
+    assert_eq!((a.status.as_u16(), a.json()["code"].as_str()), (404, Some("RESOURCE_NOT_EXISTS")));
+    assert!(state.journal().is_empty(), "admin calls are not journaled");
+}
+
+// Proves the token comparison accepts only the exact token.
+#[test]
+fn token_comparison() {
+    assert!(super::same(b"s3cret", b"s3cret"));
+    assert!(!super::same(b"s3cret", b"s3creT"));
+    assert!(!super::same(b"s3cret", b"s3cre"));
+    assert!(!super::same(b"", b"x"));
+}

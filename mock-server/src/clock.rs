@@ -1,0 +1,104 @@
+//! The virtual clock of a tenant: a base clock (the system clock unless a test pins one)
+//! plus an offset that the admin API moves forward.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use wechatpay_crypto::{Clock, SystemClock};
+
+/// Why the clock refused to move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    /// Only forward moves are allowed: state machines and timeouts assume time never runs back.
+    #[error("the virtual clock only moves forward; got {secs} s")]
+    NotForward {
+        /// The requested move.
+        secs: i64,
+    },
+    /// The offset would overflow.
+    #[error("advancing by {secs} s overflows the virtual clock")]
+    Overflow {
+        /// The requested move.
+        secs: i64,
+    },
+}
+
+/// Real time plus an offset. Cheap to clone; clones share the offset.
+#[derive(Clone, Debug)]
+pub struct VirtualClock {
+    base: Arc<dyn Clock>,
+    offset_secs: Arc<AtomicI64>,
+}
+
+impl Default for VirtualClock {
+    fn default() -> Self {
+        Self::new(Arc::new(SystemClock))
+    }
+}
+
+impl VirtualClock {
+    /// A clock running on `base` with no offset.
+    pub fn new(base: Arc<dyn Clock>) -> Self {
+        Self { base, offset_secs: Arc::new(AtomicI64::new(0)) }
+    }
+
+    /// How far ahead of the base clock this clock runs, seconds.
+    pub fn offset_secs(&self) -> i64 {
+        self.offset_secs.load(Ordering::SeqCst)
+    }
+
+    /// Moves the clock forward by `secs` (> 0) and returns the new time.
+    ///
+    /// # Errors
+    /// [`ClockError::NotForward`] for `secs <= 0`; [`ClockError::Overflow`].
+    pub fn advance(&self, secs: i64) -> Result<i64, ClockError> {
+        if secs <= 0 {
+            return Err(ClockError::NotForward { secs });
+        }
+        self.offset_secs
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| o.checked_add(secs))
+            .map_err(|_| ClockError::Overflow { secs })?;
+        Ok(self.now_unix())
+    }
+
+    /// Back to the base clock (tenant reset).
+    pub fn reset(&self) {
+        self.offset_secs.store(0, Ordering::SeqCst);
+    }
+}
+
+impl Clock for VirtualClock {
+    fn now_unix(&self) -> i64 {
+        self.base.now_unix().saturating_add(self.offset_secs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wechatpay_crypto::FixedClock;
+
+    use super::*;
+
+    // Proves advancing adds to the base time, clones share the offset and reset clears it.
+    #[test]
+    fn advance_and_reset() {
+        let clock = VirtualClock::new(Arc::new(FixedClock::new(1_000)));
+        let twin = clock.clone();
+        assert_eq!(clock.advance(60), Ok(1_060));
+        assert_eq!(twin.now_unix(), 1_060);
+        assert_eq!(twin.offset_secs(), 60);
+        clock.reset();
+        assert_eq!(twin.now_unix(), 1_000);
+    }
+
+    // Proves the clock refuses to run backwards or to overflow, and stays put when it refuses.
+    #[test]
+    fn refuses_bad_moves() {
+        let clock = VirtualClock::new(Arc::new(FixedClock::new(1_000)));
+        assert_eq!(clock.advance(0), Err(ClockError::NotForward { secs: 0 }));
+        assert_eq!(clock.advance(-5), Err(ClockError::NotForward { secs: -5 }));
+        assert_eq!(clock.advance(i64::MAX), Ok(i64::MAX));
+        assert_eq!(clock.advance(1), Err(ClockError::Overflow { secs: 1 }));
+        assert_eq!(clock.offset_secs(), i64::MAX);
+    }
+}
