@@ -1,9 +1,33 @@
-//! Platform certificates: the `GET /v3/certificates` response.
+//! Platform certificates: `certificate.list`, `GET /v3/certificates`.
+//!
+//! [`CertificateListParams`] is its query string, [`CertificateList`] its response.
 
 use serde::{Deserialize, Serialize};
 
 use crate::aead::AeadAlgorithm;
 use crate::time::DateTime;
+
+open_enum! {
+    /// Which platform certificates to list (证书算法版本).
+    pub enum CertificateAlgorithmType {
+        /// RSA certificates, the default (RSA证书).
+        Rsa = "RSA",
+        /// SM2 (Chinese national cryptography) certificates (国密SM2证书).
+        Sm2 = "SM2",
+        /// Both kinds (全部).
+        All = "ALL",
+    }
+}
+
+/// The query string of `GET /v3/certificates`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateListParams {
+    /// Certificate algorithm; absent means RSA (证书算法版本).
+    ///
+    /// Uncertain: a newer parameter, not in every source.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub algorithm_type: Option<CertificateAlgorithmType>,
+}
 
 /// The `GET /v3/certificates` response body (平台证书列表).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,10 +78,7 @@ mod tests {
         let cert = &list.data[0];
         assert_eq!(cert.serial_no, "5F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C");
         assert_eq!(cert.effective_time.to_string(), "2024-01-01T08:00:00+08:00");
-        assert_eq!(
-            cert.encrypt_certificate.algorithm,
-            AeadAlgorithm::AeadAes256Gcm
-        );
+        assert_eq!(cert.encrypt_certificate.algorithm, AeadAlgorithm::AeadAes256Gcm);
         assert_eq!(cert.encrypt_certificate.associated_data, "certificate");
         let raw: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(serde_json::to_value(&list).unwrap(), raw);

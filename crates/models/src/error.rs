@@ -24,11 +24,7 @@ pub struct ApiErrorBody {
 impl ApiErrorBody {
     /// An error body without `detail`.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-            detail: None,
-        }
+        Self { code: code.into(), message: message.into(), detail: None }
     }
 
     /// The same body with `detail` set.
@@ -48,11 +44,7 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub field: Option<String>,
     /// Offending value, any JSON type. `Some(Value::Null)` is an explicit `null`, `None` is absent.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        deserialize_with = "present_value"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "present_value")]
     pub value: Option<Value>,
     /// What is wrong with the field.
     #[serde(skip_serializing_if = "Option::is_none", default)]

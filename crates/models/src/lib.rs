@@ -14,6 +14,17 @@
 //!   and [`time::Date`] (`YYYY-MM-DD`).
 //! - Every enum is *open*: a value this crate does not know parses into `Unknown(String)` and
 //!   serializes back unchanged, so a new WeChat Pay value never breaks parsing.
+//! - Path parameters are not fields: the SDK puts them in the path. Query strings have their
+//!   own `…Params` types, which serialize for the SDK to URL-encode and deserialize for the
+//!   mock server to read.
+//! - Members WeChat Pay wants RSA-OAEP encrypted are plain `String`s holding plaintext or
+//!   ciphertext; every request type names them through [`SensitiveFields`], and
+//!   [`sensitive::visit_strings_mut`] walks them.
+//! - Members only one source lists, or on which sources disagree, say so in their docs
+//!   ("Uncertain: …").
+//!
+//! Each area module starts with a table of its endpoints (the ids of
+//! `fixtures/api/endpoints.json`, method and path) and their request, query and response types.
 //!
 //! # Example
 //!
@@ -50,28 +61,51 @@
 //! # Features
 //!
 //! Each API area is a cargo feature of the same name, all enabled by default:
-//! `payments`, `refund`, `profitsharing`, `withdraw`. The error body, notification envelope,
-//! certificates, amounts, accounts and times are always available.
+//! `applyment` (二级商户进件), `media` (图片/视频上传), `settlement` (结算账户), `payments`
+//! (合单支付 and 普通支付), `refund` (退款), `profitsharing` (分账), `subsidy` (补差), `fund`
+//! (余额), `withdraw` (提现) and `bill` (账单). The error body, notification envelope,
+//! certificates, accounts, amounts, promotions, bill-file download info, sensitive-field
+//! lists and times are always available.
 
 #[macro_use]
 mod open_enum;
+
+// Only applyment members accept integers written as strings.
+#[cfg(feature = "applyment")]
+mod integer;
 
 pub mod account;
 pub mod aead;
 pub mod amount;
 pub mod certificate;
+pub mod download;
 pub mod error;
 pub mod notify;
+pub mod promotion;
+pub mod sensitive;
 pub mod time;
 
+#[cfg(feature = "applyment")]
+pub mod applyment;
+#[cfg(feature = "bill")]
+pub mod bill;
+#[cfg(feature = "fund")]
+pub mod fund;
+#[cfg(feature = "media")]
+pub mod media;
 #[cfg(feature = "payments")]
 pub mod payments;
 #[cfg(feature = "profitsharing")]
 pub mod profitsharing;
 #[cfg(feature = "refund")]
 pub mod refund;
+#[cfg(feature = "settlement")]
+pub mod settlement;
+#[cfg(feature = "subsidy")]
+pub mod subsidy;
 #[cfg(feature = "withdraw")]
 pub mod withdraw;
 
 pub use crate::error::ApiErrorBody;
+pub use crate::sensitive::SensitiveFields;
 pub use crate::time::{Date, DateTime};

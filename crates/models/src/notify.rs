@@ -100,10 +100,7 @@ pub struct EncryptedResource {
 impl EncryptedResource {
     /// The associated data to feed the AEAD: absent means empty.
     pub fn associated_data_bytes(&self) -> &[u8] {
-        self.associated_data
-            .as_deref()
-            .unwrap_or_default()
-            .as_bytes()
+        self.associated_data.as_deref().unwrap_or_default().as_bytes()
     }
 }
 
@@ -143,17 +140,11 @@ pub struct NotificationReply {
 impl NotificationReply {
     /// A failure reply: WeChat Pay will deliver the notification again.
     pub fn fail(message: impl Into<String>) -> Self {
-        Self {
-            code: ReplyCode::Fail,
-            message: message.into(),
-        }
+        Self { code: ReplyCode::Fail, message: message.into() }
     }
 
     /// A success reply, for receivers that want a body rather than an empty 200/204.
     pub fn success() -> Self {
-        Self {
-            code: ReplyCode::Success,
-            message: "成功".to_owned(),
-        }
+        Self { code: ReplyCode::Success, message: "成功".to_owned() }
     }
 }

@@ -27,17 +27,11 @@ pub struct TimeError {
 
 impl TimeError {
     fn new(reason: &'static str) -> Self {
-        Self {
-            reason,
-            source: None,
-        }
+        Self { reason, source: None }
     }
 
     fn with_source(reason: &'static str, source: impl Into<time::error::Error>) -> Self {
-        Self {
-            reason,
-            source: Some(source.into()),
-        }
+        Self { reason, source: Some(source.into()) }
     }
 }
 
@@ -103,11 +97,7 @@ impl DateTime {
     pub fn now_utc8() -> Self {
         // The system clock is within 0000..=9999 and +08:00 has no seconds part, so the
         // invariant of `new` holds without checking.
-        Self(
-            OffsetDateTime::now_utc()
-                .truncate_to_second()
-                .to_offset(CHINA_STANDARD_TIME),
-        )
+        Self(OffsetDateTime::now_utc().truncate_to_second().to_offset(CHINA_STANDARD_TIME))
     }
 
     /// Seconds since the Unix epoch.
@@ -272,13 +262,7 @@ impl FromStr for Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            d.year(),
-            u8::from(d.month()),
-            d.day()
-        )
+        write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
     }
 }
 
@@ -363,13 +347,7 @@ mod tests {
         let d: Date = serde_json::from_str("\"2024-02-29\"").unwrap();
         assert_eq!(d, Date::from_ymd(2024, 2, 29).unwrap());
         assert_eq!(serde_json::to_string(&d).unwrap(), "\"2024-02-29\"");
-        for text in [
-            "2023-02-29",
-            "+2024-02-29",
-            "2024-2-9",
-            "20240229",
-            "2024-02-29T00:00:00",
-        ] {
+        for text in ["2023-02-29", "+2024-02-29", "2024-2-9", "20240229", "2024-02-29T00:00:00"] {
             assert!(Date::parse(text).is_err(), "{text}");
         }
         assert!(Date::from_ymd(2024, 13, 1).is_err());

@@ -42,16 +42,8 @@ fn round_trip_exact<T: DeserializeOwned + Serialize>(text: &str) -> T {
 #[test]
 fn envelopes_round_trip() {
     for (id, event, original_type) in [
-        (
-            "N01",
-            EventType::TransactionSuccess,
-            OriginalType::Transaction,
-        ),
-        (
-            "N02",
-            EventType::TransactionSuccess,
-            OriginalType::Transaction,
-        ),
+        ("N01", EventType::TransactionSuccess, OriginalType::Transaction),
+        ("N02", EventType::TransactionSuccess, OriginalType::Transaction),
         ("N03", EventType::RefundSuccess, OriginalType::Refund),
     ] {
         let c = case(id);
@@ -82,10 +74,7 @@ fn partner_transaction_plaintext() {
     assert_eq!(t.amount.total, 100);
     assert_eq!(t.amount.payer_total, Some(100));
     assert_eq!(t.amount.currency, Some(Currency::Cny));
-    assert_eq!(
-        t.success_time.map(|s| s.to_string()).as_deref(),
-        Some("2025-01-01T10:34:56+08:00")
-    );
+    assert_eq!(t.success_time.map(|s| s.to_string()).as_deref(), Some("2025-01-01T10:34:56+08:00"));
     let payer = t.payer.expect("payer present");
     assert_eq!(payer.sp_openid, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
     assert!(t.promotion_detail.is_none());
@@ -103,15 +92,9 @@ fn combine_transaction_plaintext() {
     assert_eq!(t.sub_orders.len(), 2);
     let total: i64 = t.sub_orders.iter().map(|s| s.amount.total_amount).sum();
     assert_eq!(total, 30);
-    assert!(t
-        .sub_orders
-        .iter()
-        .all(|s| s.trade_state == TradeState::Success));
+    assert!(t.sub_orders.iter().all(|s| s.trade_state == TradeState::Success));
     assert_eq!(t.sub_orders[1].sub_mchid, "1900000110");
-    assert_eq!(
-        t.combine_payer_info.expect("payer").openid,
-        "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-    );
+    assert_eq!(t.combine_payer_info.expect("payer").openid, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
 }
 
 // Proves the N03 plaintext is a refund notification with its amounts.
@@ -136,14 +119,8 @@ fn refund_plaintext() {
 fn partner_and_combine_resources_are_distinct() {
     use wechatpay_models::payments::{CombineTransaction, PartnerTransaction};
 
-    let partner = case("N01")["plaintext"]
-        .as_str()
-        .expect("plaintext")
-        .to_owned();
-    let combine = case("N02")["plaintext"]
-        .as_str()
-        .expect("plaintext")
-        .to_owned();
+    let partner = case("N01")["plaintext"].as_str().expect("plaintext").to_owned();
+    let combine = case("N02")["plaintext"].as_str().expect("plaintext").to_owned();
     assert!(serde_json::from_str::<CombineTransaction>(&partner).is_err());
     assert!(serde_json::from_str::<PartnerTransaction>(&combine).is_err());
 }
@@ -164,14 +141,8 @@ fn unknown_values_and_members_are_tolerated() {
     plaintext["amount"]["currency"] = Value::from("USD");
 
     let t: PartnerTransaction = serde_json::from_value(plaintext).expect("parses");
-    assert_eq!(
-        t.trade_state,
-        TradeState::Unknown("FUTURE_STATE".to_owned())
-    );
-    assert_eq!(
-        t.trade_type,
-        Some(TradeType::Unknown("NEW_TYPE".to_owned()))
-    );
+    assert_eq!(t.trade_state, TradeState::Unknown("FUTURE_STATE".to_owned()));
+    assert_eq!(t.trade_type, Some(TradeType::Unknown("NEW_TYPE".to_owned())));
     let back = serde_json::to_value(&t).expect("serializes");
     assert_eq!(back["trade_state"], "FUTURE_STATE");
     assert_eq!(back["trade_type"], "NEW_TYPE");
