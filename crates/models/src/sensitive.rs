@@ -18,7 +18,7 @@
 //! });
 //! let pointers = ["/contact_info/contact_name", "/ubo_info_list/*/ubo_id_doc_name", "/absent"];
 //! let mut seen = Vec::new();
-//! visit_strings_mut(&mut body, &pointers, |text| {
+//! visit_strings_mut(&mut body, &pointers, |_pointer, text| {
 //!     seen.push(text.clone());
 //!     *text = format!("enc({text})");
 //!     Ok::<(), std::convert::Infallible>(())
@@ -41,7 +41,9 @@ pub trait SensitiveFields {
     const SENSITIVE_FIELDS: &'static [&'static str];
 }
 
-/// Calls `f` on every string member of `value` that one of `pointers` names.
+/// Calls `f` on every string member of `value` that one of `pointers` names, with the
+/// member's concrete JSON pointer (`*` replaced by the element's index, e.g.
+/// `/ubo_info_list/1/ubo_id_doc_name`) so an error can name exactly which member failed.
 ///
 /// Pointers use the [`SensitiveFields`] syntax (`*` for every array element; `~1` and `~0`
 /// escape `/` and `~`). Members that are absent, `null` or not strings are skipped: optional
@@ -53,47 +55,68 @@ pub trait SensitiveFields {
 pub fn visit_strings_mut<E>(
     value: &mut Value,
     pointers: &[&str],
-    mut f: impl FnMut(&mut String) -> Result<(), E>,
+    mut f: impl FnMut(&str, &mut String) -> Result<(), E>,
 ) -> Result<(), E> {
     for pointer in pointers {
-        let segments: Vec<String> = pointer
-            .split('/')
-            .skip(1)
-            .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
-            .collect();
-        visit(value, &segments, &mut f)?;
+        let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+        let mut at = String::new();
+        visit(value, &segments, &mut at, &mut f)?;
     }
     Ok(())
 }
 
 fn visit<E>(
     value: &mut Value,
-    segments: &[String],
-    f: &mut impl FnMut(&mut String) -> Result<(), E>,
+    segments: &[&str],
+    at: &mut String,
+    f: &mut impl FnMut(&str, &mut String) -> Result<(), E>,
 ) -> Result<(), E> {
-    let Some((head, rest)) = segments.split_first() else {
+    let Some((&head, rest)) = segments.split_first() else {
         return match value {
-            Value::String(text) => f(text),
+            Value::String(text) => f(at, text),
             _ => Ok(()),
         };
     };
-    match value {
-        Value::Object(members) => match members.get_mut(head.as_str()) {
-            Some(member) => visit(member, rest, f),
-            None => Ok(()),
-        },
-        Value::Array(items) if head == "*" => {
-            for item in items {
-                visit(item, rest, f)?;
+    // `at` grows by one segment on the way down and is cut back on the way up, so a walk
+    // allocates one string however many members it visits.
+    let len = at.len();
+    let result = match value {
+        Value::Object(members) => {
+            let key = head.replace("~1", "/").replace("~0", "~");
+            match members.get_mut(key.as_str()) {
+                Some(member) => {
+                    at.push('/');
+                    at.push_str(head);
+                    visit(member, rest, at, f)
+                }
+                None => Ok(()),
             }
-            Ok(())
+        }
+        Value::Array(items) if head == "*" => {
+            let mut result = Ok(());
+            for (i, item) in items.iter_mut().enumerate() {
+                at.truncate(len);
+                at.push('/');
+                at.push_str(&i.to_string());
+                result = visit(item, rest, at, f);
+                if result.is_err() {
+                    break;
+                }
+            }
+            result
         }
         Value::Array(items) => match head.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-            Some(item) => visit(item, rest, f),
+            Some(item) => {
+                at.push('/');
+                at.push_str(head);
+                visit(item, rest, at, f)
+            }
             None => Ok(()),
         },
         _ => Ok(()),
-    }
+    };
+    at.truncate(len);
+    result
 }
 
 #[cfg(test)]
@@ -103,7 +126,7 @@ mod tests {
 
     fn collect(value: &mut Value, pointers: &[&str]) -> Vec<String> {
         let mut seen = Vec::new();
-        visit_strings_mut(value, pointers, |text| {
+        visit_strings_mut(value, pointers, |_pointer, text| {
             seen.push(text.clone());
             Ok::<(), ()>(())
         })
@@ -129,11 +152,25 @@ mod tests {
         );
     }
 
+    // Proves the callback gets each member's concrete pointer, wildcards replaced by indexes.
+    #[test]
+    fn reports_concrete_pointers() {
+        let mut body =
+            json!({"a": [{"b": "x"}, {"c": 1}, {"b": 2}, {"b": "y"}], "o/k": {"v": "z"}});
+        let mut seen = Vec::new();
+        visit_strings_mut(&mut body, &["/a/*/b", "/o~1k/v", "/zz/*/b"], |pointer, _| {
+            seen.push(pointer.to_owned());
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(seen, ["/a/0/b", "/a/3/b", "/o~1k/v"]);
+    }
+
     // Proves the callback can rewrite values in place and its error stops the walk.
     #[test]
     fn rewrites_and_stops_on_error() {
         let mut body = json!({"n": ["a", "b", "c"]});
-        visit_strings_mut(&mut body, &["/n/*"], |text| {
+        visit_strings_mut(&mut body, &["/n/*"], |_pointer, text| {
             text.make_ascii_uppercase();
             Ok::<(), ()>(())
         })
@@ -141,7 +178,7 @@ mod tests {
         assert_eq!(body, json!({"n": ["A", "B", "C"]}));
 
         let mut calls = 0;
-        let result = visit_strings_mut(&mut body, &["/n/*"], |text| {
+        let result = visit_strings_mut(&mut body, &["/n/*"], |_pointer, text| {
             calls += 1;
             if text == "B" {
                 return Err("stop");

@@ -39,7 +39,7 @@ fn s12_submit_body_parses() {
 fn s12_sensitive_members_are_the_listed_ones() {
     let mut body: serde_json::Value = serde_json::from_str(&signature_vector_body("S12")).unwrap();
     let mut reached = Vec::new();
-    visit_strings_mut(&mut body, SubmitApplymentRequest::SENSITIVE_FIELDS, |text| {
+    visit_strings_mut(&mut body, SubmitApplymentRequest::SENSITIVE_FIELDS, |_pointer, text| {
         reached.push(text.clone());
         Ok::<(), ()>(())
     })

@@ -34,7 +34,7 @@ fn receiver_names_are_the_sensitive_members() {
     );
     let mut body = serde_json::to_value(&request).unwrap();
     let mut names = Vec::new();
-    visit_strings_mut(&mut body, CreateOrderRequest::SENSITIVE_FIELDS, |name| {
+    visit_strings_mut(&mut body, CreateOrderRequest::SENSITIVE_FIELDS, |_pointer, name| {
         names.push(name.clone());
         Ok::<(), ()>(())
     })

@@ -87,7 +87,7 @@ pub use http_client::{HttpClient, HttpError, HttpErrorKind, ResponseBody, Shared
 pub use hyper_client::HyperClient;
 pub use key_store::{KeyMode, KeyStore};
 pub use multipart::{Multipart, MAX_MEDIA_BYTES};
-pub use operation::{BuildContext, Operation, RequestBody, RequestSpec};
+pub use operation::{BuildContext, Operation, RequestBody, RequestSpec, MAX_SENSITIVE_BYTES};
 pub use path::{ApiPath, PathBuilder};
 pub use request_builder::RequestBuilder;
 pub use response::{

@@ -9,6 +9,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wechatpay_crypto::{EncryptionKey, SerialNo, Verifier};
+use wechatpay_models::sensitive::{visit_strings_mut, SensitiveFields};
 
 use crate::error::BuildError;
 use crate::multipart::Multipart;
@@ -39,6 +40,9 @@ pub trait Operation: Send + Sync {
     /// A [`BuildError`] for invalid input or a failed encryption.
     fn build(&self, ctx: &mut BuildContext<'_>) -> Result<RequestSpec, BuildError>;
 }
+
+/// The longest plaintext RSA-OAEP (SHA-1) takes with a 2048-bit key, in bytes.
+pub const MAX_SENSITIVE_BYTES: usize = 214;
 
 /// What an [`Operation`] may use while building: sensitive-field encryption.
 ///
@@ -80,6 +84,38 @@ impl<'a> BuildContext<'a> {
                 .insert(self.verifier.encryption_key(self.now).map_err(BuildError::Encrypt)?),
         };
         key.encrypt(plaintext).map_err(BuildError::Encrypt)
+    }
+
+    /// Serialises `request` and encrypts, in place, every string member its type lists in
+    /// [`SensitiveFields::SENSITIVE_FIELDS`], so the list in `wechatpay-models` is the one place
+    /// that says which members travel encrypted. The caller fills plaintext; the request itself
+    /// is not modified, so it can never be encrypted twice. Absent and `null` members are
+    /// skipped.
+    ///
+    /// # Errors
+    /// [`BuildError::Invalid`] naming the member (a JSON pointer with array indexes, e.g.
+    /// `/ubo_info_list/1/ubo_id_doc_name`) when a value is longer than
+    /// [`MAX_SENSITIVE_BYTES`]; [`BuildError::Encrypt`] when no WeChat Pay key is available;
+    /// [`BuildError::Serialize`].
+    pub fn encrypt_sensitive<T>(&mut self, request: &T) -> Result<serde_json::Value, BuildError>
+    where
+        T: Serialize + SensitiveFields,
+    {
+        let mut body = serde_json::to_value(request).map_err(BuildError::Serialize)?;
+        visit_strings_mut(&mut body, T::SENSITIVE_FIELDS, |pointer, text| {
+            if text.len() > MAX_SENSITIVE_BYTES {
+                return Err(BuildError::invalid(
+                    pointer,
+                    format!(
+                        "is {} bytes; an encrypted field holds at most {MAX_SENSITIVE_BYTES} bytes of UTF-8",
+                        text.len()
+                    ),
+                ));
+            }
+            *text = self.encrypt(text)?;
+            Ok(())
+        })?;
+        Ok(body)
     }
 
     /// The serial of the key used by [`encrypt`](Self::encrypt), once it has been called.
