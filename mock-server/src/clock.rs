@@ -1,9 +1,12 @@
 //! The virtual clock of a tenant: a base clock (the system clock unless a test pins one)
-//! plus an offset that the admin API moves forward.
+//! plus an offset that the admin API moves forward. Every move is announced on
+//! [`VirtualClock::changed`], so work scheduled on virtual time (callback retries) runs as soon
+//! as the clock passes it instead of waiting for real time to catch up.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+use tokio::sync::Notify;
 use wechatpay_crypto::{Clock, SystemClock};
 
 /// Why the clock refused to move.
@@ -28,6 +31,7 @@ pub enum ClockError {
 pub struct VirtualClock {
     base: Arc<dyn Clock>,
     offset_secs: Arc<AtomicI64>,
+    changed: Arc<Notify>,
 }
 
 impl Default for VirtualClock {
@@ -39,7 +43,13 @@ impl Default for VirtualClock {
 impl VirtualClock {
     /// A clock running on `base` with no offset.
     pub fn new(base: Arc<dyn Clock>) -> Self {
-        Self { base, offset_secs: Arc::new(AtomicI64::new(0)) }
+        Self { base, offset_secs: Arc::new(AtomicI64::new(0)), changed: Arc::new(Notify::new()) }
+    }
+
+    /// Notified (`notify_one`: a move is remembered until someone waits) whenever the clock
+    /// moves or is reset; the callback dispatcher waits on it.
+    pub fn changed(&self) -> &Notify {
+        &self.changed
     }
 
     /// How far ahead of the base clock this clock runs, seconds.
@@ -58,12 +68,14 @@ impl VirtualClock {
         self.offset_secs
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| o.checked_add(secs))
             .map_err(|_| ClockError::Overflow { secs })?;
+        self.changed.notify_one();
         Ok(self.now_unix())
     }
 
     /// Back to the base clock (tenant reset).
     pub fn reset(&self) {
         self.offset_secs.store(0, Ordering::SeqCst);
+        self.changed.notify_one();
     }
 }
 
@@ -89,6 +101,18 @@ mod tests {
         assert_eq!(twin.offset_secs(), 60);
         clock.reset();
         assert_eq!(twin.now_unix(), 1_000);
+    }
+
+    // Proves a move is announced to a waiter that starts waiting only afterwards, and a
+    // refused move announces nothing.
+    #[test]
+    fn moves_are_announced() {
+        use futures_util::FutureExt;
+        let clock = VirtualClock::new(Arc::new(FixedClock::new(1_000)));
+        assert_eq!(clock.advance(0), Err(ClockError::NotForward { secs: 0 }));
+        assert!(clock.changed().notified().now_or_never().is_none());
+        clock.advance(15).unwrap();
+        assert!(clock.clone().changed().notified().now_or_never().is_some());
     }
 
     // Proves the clock refuses to run backwards or to overflow, and stays put when it refuses.

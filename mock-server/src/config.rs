@@ -72,7 +72,8 @@ pub struct CallbackPolicy {
     /// Whether notifications are POSTed to `notify_url` at all (otherwise they are only
     /// recorded, for tests that fetch them through the admin API).
     pub deliver: bool,
-    /// Deliveries per notification before the mock gives up (WeChat Pay: 1 + 15 retries).
+    /// Deliveries per notification before the mock gives up (WeChat Pay: 1 + 15 retries;
+    /// 1 to 64).
     pub max_attempts: u32,
 }
 

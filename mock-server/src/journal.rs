@@ -46,6 +46,9 @@ pub struct JournalEntry {
     pub virtual_time_unix: i64,
     /// The signature check.
     pub verification: Verification,
+    /// The fault rules that fired on this request, if any (`rule 3: error 500 SYSTEM_ERROR`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
 }
 
 /// Which entries to list; every member is optional (query string of `GET /mock/admin/journal`).
@@ -177,6 +180,7 @@ mod tests {
             latency_us: 1,
             virtual_time_unix: 0,
             verification: Verification::Verified,
+            fault: None,
         }
     }
 

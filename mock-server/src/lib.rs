@@ -28,16 +28,23 @@
 //!   `Request-ID`, journal; [`Caller`] for handlers, with sensitive-field decryption.
 //! - `areas`: one module per API area (routes, state, state machine), merged in [`app`].
 //! - `admin`: the admin API under `/mock/admin`, one module per concern.
-//! - [`store`] (business state with all-or-nothing transactions), [`clock`] (virtual
-//!   clocks), [`journal`], [`policy`] (transition timing), [`tenant`], [`config`].
+//! - [`store`] (business state with all-or-nothing transactions), [`ledger`] (double-entry
+//!   money of each tenant, an area of the store), [`callbacks`] (the outbox areas enqueue
+//!   notifications into, and the dispatcher that POSTs them with retries on virtual time),
+//!   [`faults`] (reproducible injected errors, latency, withheld answers, callback faults),
+//!   [`clock`] (virtual clocks), [`journal`], [`policy`] (transition timing), [`tenant`],
+//!   [`config`].
 //! - [`testing`]: signed canned responses and callbacks for stub-server tests.
 
+pub mod callbacks;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod faults;
 pub mod identity;
 pub mod journal;
+pub mod ledger;
 pub mod notification;
 pub mod policy;
 pub mod protocol;
@@ -50,6 +57,7 @@ pub mod testing;
 
 mod admin;
 mod areas;
+mod dashboard;
 #[cfg(test)]
 mod test_support;
 
@@ -73,13 +81,31 @@ pub fn app(state: MockState) -> Router {
     let api = Router::new()
         .merge(areas::certificates::routes())
         .merge(areas::echo::routes())
+        .merge(areas::applyment::routes())
+        .merge(areas::media::routes())
+        .merge(areas::settlement::routes())
+        .merge(areas::payments::routes())
+        .merge(areas::oauth::routes())
+        .merge(areas::refunds::routes())
+        .merge(areas::profitsharing::routes())
+        .merge(areas::subsidies::routes())
+        .merge(areas::fund::routes())
+        .merge(areas::withdraw::routes())
+        .merge(areas::bill::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Inside the protocol layer: faults apply to verified requests only, and an injected
+        // error is signed and journaled like any answer.
+        .layer(from_fn_with_state(state.clone(), faults::layer))
         // The protocol layer enforces `max_body_bytes` while buffering the body; axum's own
         // 2 MB default would otherwise refuse media uploads below that limit.
         .layer(DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), protocol::layer));
-    Router::new().nest(admin::PREFIX, admin::routes(state.clone())).merge(api).with_state(state)
+    Router::new()
+        .nest(admin::PREFIX, admin::routes(state.clone()))
+        .merge(dashboard::routes())
+        .merge(api)
+        .with_state(state)
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -50,6 +50,22 @@ impl SignedCallback {
     }
 }
 
+/// The prefix of `Wechatpay-Signature` on a signature probe: WeChat Pay sends such callbacks
+/// now and then to check that a receiver verifies signatures; a receiver must refuse them.
+pub const SIGNATURE_PROBE_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+
+impl SignedCallback {
+    /// The same callback as a signature probe: `Wechatpay-Signature` becomes
+    /// `WECHATPAY/SIGNTEST/` and random base64, which no key verifies.
+    #[must_use]
+    pub fn into_signature_probe(mut self) -> Self {
+        let noise: [u8; 32] = rand::random();
+        self.signature.signature =
+            format!("{SIGNATURE_PROBE_PREFIX}{}", wechatpay_crypto::base64::encode(noise));
+        self
+    }
+}
+
 /// What to notify.
 #[derive(Clone, Copy, Debug)]
 pub struct CallbackSpec<'a> {
@@ -61,12 +77,25 @@ pub struct CallbackSpec<'a> {
     pub original_type: Option<&'a str>,
     /// `summary`; derived from the event type when `None`.
     pub summary: Option<&'a str>,
+    /// The notification `id`; a fresh `EV-…` id when `None`. A retried delivery keeps the id
+    /// of its first attempt, as WeChat Pay does, so receivers can deduplicate.
+    pub id: Option<&'a str>,
+    /// `create_time`, unix seconds; the signing time when `None`. Retries keep the time the
+    /// notification was created, while their signature carries the time of the attempt.
+    pub create_time_unix: Option<i64>,
 }
 
 impl<'a> CallbackSpec<'a> {
     /// A callback for `event_type` carrying `resource_json`.
     pub fn new(event_type: &'a str, resource_json: &'a str) -> Self {
-        Self { event_type, resource_json, original_type: None, summary: None }
+        Self {
+            event_type,
+            resource_json,
+            original_type: None,
+            summary: None,
+            id: None,
+            create_time_unix: None,
+        }
     }
 }
 
@@ -116,11 +145,11 @@ pub fn build_callback(
     let ciphertext = apiv3_key
         .encrypt(&nonce, &associated_data, spec.resource_json.as_bytes())
         .map_err(CallbackError::Crypto)?;
-    let digits = random_digits(20);
-    let id = format!("EV-{digits}");
+    let id = spec.id.map_or_else(|| format!("EV-{}", random_digits(20)), str::to_owned);
+    let create_time = spec.create_time_unix.unwrap_or(now_unix);
     let envelope = Notification {
         id: id.clone(),
-        create_time: DateTime::from_unix(now_unix).map_err(CallbackError::Time)?,
+        create_time: DateTime::from_unix(create_time).map_err(CallbackError::Time)?,
         resource_type: ResourceType::EncryptResource,
         event_type: EventType::from(spec.event_type),
         summary: spec.summary.unwrap_or_else(|| summary_for(spec.event_type)).to_owned(),
@@ -200,5 +229,38 @@ mod tests {
         let spec = CallbackSpec { original_type: Some("violation"), ..spec };
         let cb = build_callback(&spec, &apiv3, &key, 0).unwrap();
         assert_eq!(cb.signature.serial, identity::PUBLIC_KEY_ID);
+    }
+
+    // Proves a retry keeps the notification id and create_time while signing at the attempt's
+    // time, and a probe carries a signature that starts with the probe prefix and verifies with nothing.
+    #[test]
+    fn retry_keeps_id_and_probe_never_verifies() {
+        let key = SigningKey::new(
+            identity::PLATFORM_CERT_SERIAL,
+            PrivateKey::from_pem(identity::PLATFORM_PRIVATE_KEY_PEM).unwrap(),
+        );
+        let apiv3 = ApiV3Key::new(identity::APIV3_KEY).unwrap();
+        let spec = CallbackSpec {
+            id: Some("EV-1"),
+            create_time_unix: Some(1_735_700_000),
+            ..CallbackSpec::new("TRANSACTION.SUCCESS", "{}")
+        };
+        let cb = build_callback(&spec, &apiv3, &key, 1_735_700_900).unwrap();
+        let n: Notification = serde_json::from_str(&cb.body).unwrap();
+        assert_eq!((n.id.as_str(), n.create_time.unix_timestamp()), ("EV-1", 1_735_700_000));
+        assert_eq!(cb.signature.timestamp, "1735700900");
+        let probe = cb.into_signature_probe();
+        assert!(probe.signature.signature.starts_with(SIGNATURE_PROBE_PREFIX));
+        let mut v = Verifier::new();
+        v.add_certificate(Certificate::from_pem(identity::PLATFORM_CERTIFICATE_PEM).unwrap());
+        let s = &probe.signature;
+        let h = SignatureHeaders {
+            timestamp: &s.timestamp,
+            nonce: &s.nonce,
+            serial: &s.serial,
+            signature: &s.signature,
+            signature_type: None,
+        };
+        assert!(v.verify(&h, probe.body.as_bytes(), 1_735_700_900).is_err());
     }
 }

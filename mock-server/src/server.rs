@@ -16,7 +16,7 @@ use crate::identity::Credentials;
 use crate::state::MockState;
 
 /// Serves the mock on `listener` until `shutdown` completes, then finishes in-flight
-/// requests and returns.
+/// requests and returns. The callback dispatcher runs meanwhile.
 ///
 /// # Errors
 /// I/O errors of the listener.
@@ -32,6 +32,8 @@ pub async fn serve<F>(listener: TcpListener, state: MockState, shutdown: F) -> s
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    // The callback dispatcher lives as long as the server: dropping the handle stops it.
+    let _dispatcher = crate::callbacks::spawn(state.clone());
     axum::serve(listener, crate::app(state)).with_graceful_shutdown(shutdown).await
 }
 

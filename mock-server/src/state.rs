@@ -9,6 +9,7 @@ use wechatpay_crypto::{Clock, SystemClock};
 
 use crate::config::MockConfig;
 use crate::error::{ConfigError, Secret};
+use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::policy::TimingProfile;
 use crate::store::Store;
@@ -42,6 +43,7 @@ struct Inner {
     tenants: Tenants,
     store: Store,
     journal: Journal,
+    faults: Faults,
     settings: Settings,
 }
 
@@ -73,6 +75,7 @@ impl MockState {
                 tenants,
                 store: Store::new(),
                 journal: Journal::new(config.journal_capacity),
+                faults: Faults::default(),
                 settings: Settings {
                     timing: config.timing,
                     max_body_bytes: config.max_body_bytes,
@@ -102,6 +105,11 @@ impl MockState {
         &self.inner.journal
     }
 
+    /// The fault rules.
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
     /// Settings.
     pub fn settings(&self) -> &Settings {
         &self.inner.settings
@@ -112,7 +120,8 @@ impl MockState {
         self.inner.settings.timing
     }
 
-    /// Resets one tenant: its business state, its clock and its journal entries.
+    /// Resets one tenant: its business state (ledger and callback deliveries included), its
+    /// clock, its journal entries and the fault rules scoped to it (rules for every tenant stay).
     ///
     /// # Errors
     /// [`UnknownTenant`].
@@ -121,16 +130,18 @@ impl MockState {
         self.inner.store.reset_tenant(mchid);
         tenant.clock().reset();
         self.inner.journal.clear(Some(mchid));
+        self.inner.faults.clear(Some(mchid));
         Ok(())
     }
 
-    /// Resets every tenant and clears the journal.
+    /// Resets every tenant and clears the journal and every fault rule.
     pub fn reset_all(&self) {
         self.inner.store.reset_all();
         for t in self.inner.tenants.iter() {
             t.clock().reset();
         }
         self.inner.journal.clear(None);
+        self.inner.faults.clear(None);
     }
 }
 
@@ -143,6 +154,12 @@ impl FromRef<MockState> for Store {
 impl FromRef<MockState> for Journal {
     fn from_ref(state: &MockState) -> Self {
         state.inner.journal.clone()
+    }
+}
+
+impl FromRef<MockState> for Faults {
+    fn from_ref(state: &MockState) -> Self {
+        state.inner.faults.clone()
     }
 }
 

@@ -84,6 +84,13 @@ impl Tenant {
         if mchid.is_empty() || mchid.len() > 32 || !mchid.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ConfigError::Invalid(format!("mchid `{mchid}` must be 1 to 32 digits")));
         }
+        let max_attempts = config.callback.max_attempts;
+        if !(1..=crate::callbacks::MAX_ATTEMPTS_LIMIT).contains(&max_attempts) {
+            return Err(ConfigError::Invalid(format!(
+                "tenant {mchid}: callback.max_attempts {max_attempts} is not 1 to {}",
+                crate::callbacks::MAX_ATTEMPTS_LIMIT
+            )));
+        }
         let key_err = |what: &'static str| {
             let mchid = mchid.clone();
             move |source| ConfigError::Key { mchid, what, source }
@@ -409,6 +416,12 @@ mod tests {
         assert!(matches!(
             Tenant::from_config(&c, Arc::new(SystemClock)),
             Err(ConfigError::Invalid(_))
+        ));
+        let mut c = TenantConfig::builtin();
+        c.callback.max_attempts = 0;
+        assert!(matches!(
+            Tenant::from_config(&c, Arc::new(SystemClock)),
+            Err(ConfigError::Invalid(m)) if m.contains("max_attempts")
         ));
         let mut c = TenantConfig::builtin();
         c.apiv3_key = Some(crate::error::Secret::new("short"));

@@ -7,17 +7,29 @@
 //! | [`reset`] | `POST /mock/admin/reset` |
 //! | [`clock`] | `GET /mock/admin/clock`, `POST /mock/admin/clock/advance` |
 //! | [`journal`] | `GET /mock/admin/journal`, `DELETE /mock/admin/journal` |
+//! | [`ledger`] | `GET /mock/admin/ledger/{balances,entries,check}`, `POST /mock/admin/ledger/deposit` |
+//! | [`callbacks`] | `GET/POST /mock/admin/callbacks`, `GET /mock/admin/callbacks/{id}`, `POST /mock/admin/callbacks/{id}/redeliver` |
+//! | [`faults`] | `GET/POST/DELETE /mock/admin/faults`, `DELETE /mock/admin/faults/{id}` |
+//! | [`withdraw`] | `GET /mock/admin/withdrawals/{withdraw_id}`, `POST /mock/admin/withdrawals/{withdraw_id}/{success\|fail\|refund\|close}` |
+//! | [`settlement_money`] | `GET/PUT /mock/admin/settlement/settings`, `GET /mock/admin/settlement/orders/{transaction_id}`, `GET /mock/admin/settlement/check`, `POST /mock/admin/settlement/sweep`, `POST /mock/admin/refunds/{refund_id}/{event}` |
 //!
-//! Adding a concern (ledger, callbacks, fault rules): write `admin/<name>.rs` with
+//! Adding a concern: write `admin/<name>.rs` with
 //! `pub(crate) fn routes() -> Router<MockState>` using paths relative to the prefix, and
 //! merge it in [`routes`].
 
+pub(crate) mod callbacks;
 pub(crate) mod clock;
+pub(crate) mod faults;
 pub(crate) mod journal;
+pub(crate) mod ledger;
+pub(crate) mod onboarding;
+pub(crate) mod payments;
 pub(crate) mod reset;
+pub(crate) mod settlement_money;
 pub(crate) mod tenants;
 #[cfg(test)]
 mod tests;
+pub(crate) mod withdraw;
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -37,6 +49,13 @@ pub(crate) fn routes(state: MockState) -> Router<MockState> {
         .merge(reset::routes())
         .merge(clock::routes())
         .merge(journal::routes())
+        .merge(ledger::routes())
+        .merge(callbacks::routes())
+        .merge(faults::routes())
+        .merge(onboarding::routes())
+        .merge(payments::routes())
+        .merge(settlement_money::routes())
+        .merge(withdraw::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state, require_token))
 }
@@ -84,4 +103,15 @@ pub(crate) fn tenant(
         ApiError::not_found("RESOURCE_NOT_EXISTS", format!("no tenant with mchid {mchid}"))
             .with_value(mchid.to_owned())
     })
+}
+
+/// The tenant an admin call names, or the first tenant when it names none.
+pub(crate) fn tenant_or_default(
+    state: &MockState,
+    mchid: Option<&str>,
+) -> Result<std::sync::Arc<crate::tenant::Tenant>, ApiError> {
+    match mchid {
+        Some(m) => tenant(state, m),
+        None => Ok(state.tenants().default_tenant().clone()),
+    }
 }

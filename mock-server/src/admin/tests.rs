@@ -162,3 +162,107 @@ fn token_comparison() {
     assert!(!super::same(b"s3cret", b"s3cre"));
     assert!(!super::same(b"", b"x"));
 }
+
+// Proves the ledger admin API: a deposit moves money from EXTERNAL as an entry, balances and
+// entries list it with their filters, the invariant check passes, bad input is refused
+// without a change, and reset empties the ledger.
+#[tokio::test]
+async fn ledger_admin() {
+    let (state, _) = state(KeyMode::Certificate);
+    let a = call(
+        &state,
+        "POST",
+        "/ledger/deposit",
+        Some(json!({"account": "1900000109:AVAILABLE", "amount_fen": 500, "memo": "seed"})),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.json());
+    assert_eq!(a.json()["id"], 1);
+    assert_eq!(a.json()["debit"], "EXTERNAL");
+    assert_eq!(a.json()["credit"], "1900000109:AVAILABLE");
+    assert_eq!(a.json()["kind"], "ADMIN_DEPOSIT");
+    assert_eq!(a.json()["time_unix"], NOW);
+    for bad in [
+        json!({"account": "EXTERNAL", "amount_fen": 1}),
+        json!({"account": "1900000109:AVAILABLE", "amount_fen": 0}),
+        json!({"account": "1900000109:SAVINGS", "amount_fen": 1}),
+    ] {
+        assert_eq!(call(&state, "POST", "/ledger/deposit", Some(bad)).await.status, 400);
+    }
+    call(
+        &state,
+        "POST",
+        "/ledger/deposit",
+        Some(json!({"account": "1900000100:OPERATION", "amount_fen": 7})),
+    )
+    .await;
+    let b = call(&state, "GET", "/ledger/balances", None).await.json();
+    assert_eq!(b["mchid"], identity::SP_MCHID);
+    let accounts: Vec<(String, i64)> = b["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["account"].as_str().unwrap().to_owned(), a["balance_fen"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            ("EXTERNAL".to_owned(), -507),
+            ("1900000100:OPERATION".to_owned(), 7),
+            ("1900000109:AVAILABLE".to_owned(), 500)
+        ]
+    );
+    let b = call(&state, "GET", "/ledger/balances?owner=1900000109", None).await.json();
+    assert_eq!(b["accounts"].as_array().unwrap().len(), 1);
+    let e = call(&state, "GET", "/ledger/entries?account=1900000109:AVAILABLE", None).await.json();
+    assert_eq!(e.as_array().unwrap().len(), 1);
+    let e = call(&state, "GET", "/ledger/entries?kind=ADMIN_DEPOSIT&after_id=1", None).await.json();
+    assert_eq!(e[0]["credit"], "1900000100:OPERATION");
+    assert_eq!(call(&state, "GET", "/ledger/entries?account=nope", None).await.status, 400);
+    let c = call(&state, "GET", "/ledger/check", None).await.json();
+    assert_eq!(
+        (c["ok"].as_bool(), c["entries"].as_u64(), c["held_fen"].as_i64()),
+        (Some(true), Some(2), Some(507))
+    );
+    assert_eq!(call(&state, "GET", "/ledger/check?mchid=42", None).await.status, 404);
+    call(&state, "POST", "/reset", None).await;
+    let c = call(&state, "GET", "/ledger/check", None).await.json();
+    assert_eq!(c["entries"], 0);
+}
+
+// Proves the callback admin API refuses bad test callbacks naming the member, lists what it
+// enqueued (pending: no dispatcher runs under oneshot), and reset forgets deliveries.
+#[tokio::test]
+async fn callbacks_admin() {
+    let (state, _) = state(KeyMode::Certificate);
+    let cb = |url: &str, event: &str| json!({"notify_url": url, "event_type": event, "resource": {"out_trade_no": "T1"}});
+    let a = call(&state, "POST", "/callbacks", Some(cb("notify", "TRANSACTION.SUCCESS"))).await;
+    assert_eq!(
+        (a.status.as_u16(), a.json()["detail"]["field"].as_str()),
+        (400, Some("/notify_url"))
+    );
+    let a = call(&state, "POST", "/callbacks", Some(cb("http://127.0.0.1:9/n", "X.Y"))).await;
+    assert_eq!(a.json()["detail"]["field"], "/event_type");
+    let a =
+        call(&state, "POST", "/callbacks", Some(cb("http://127.0.0.1:9/n", "TRANSACTION.SUCCESS")))
+            .await;
+    assert_eq!(a.status, 200, "{}", a.json());
+    assert_eq!((a.json()["id"].as_u64(), a.json()["status"].as_str()), (Some(1), Some("pending")));
+    assert!(a.json()["notification_id"].as_str().unwrap().starts_with("EV-"));
+    let one = call(&state, "GET", "/callbacks/1", None).await.json();
+    assert_eq!(one["resource_json"], r#"{"out_trade_no":"T1"}"#);
+    assert_eq!(one["next_attempt_unix"], NOW);
+    assert_eq!(one["attempts"], json!([]));
+    assert_eq!(call(&state, "GET", "/callbacks/abc", None).await.status, 400);
+    assert_eq!(call(&state, "GET", "/callbacks/9", None).await.status, 404);
+    assert_eq!(
+        call(&state, "POST", "/callbacks/1/redeliver", None).await.status,
+        400,
+        "still pending"
+    );
+    let listed =
+        call(&state, "GET", "/callbacks?status=pending&event_type=TRANSACTION.SUCCESS", None).await;
+    assert_eq!(listed.json().as_array().unwrap().len(), 1);
+    call(&state, "POST", "/reset", Some(json!({"mchid": identity::SP_MCHID}))).await;
+    assert_eq!(call(&state, "GET", "/callbacks", None).await.json(), json!([]));
+}

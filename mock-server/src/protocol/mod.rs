@@ -20,6 +20,7 @@ use http_body_util::{BodyExt, Limited};
 
 pub use self::caller::Caller;
 use crate::error::ApiError;
+use crate::faults::{self, FaultNote, Withhold};
 use crate::journal::{JournalEntry, Verification};
 use crate::signing;
 use crate::state::MockState;
@@ -77,6 +78,8 @@ pub(crate) async fn layer(State(state): State<MockState>, req: Request, next: Ne
     };
 
     let virtual_time_unix = tenant.now_unix();
+    let fault = response.extensions().get::<FaultNote>().map(|n| n.0.clone());
+    let withhold = response.extensions().get::<Withhold>().copied();
     let (response, code) =
         finish(&tenant, requested_serial.as_deref(), &request_id, response).await;
     let status = response.status().as_u16();
@@ -100,8 +103,14 @@ pub(crate) async fn layer(State(state): State<MockState>, req: Request, next: Ne
         latency_us,
         virtual_time_unix,
         verification,
+        fault,
     });
-    response
+    // A `timeout_after_commit` fault: the handler ran and its changes are committed and
+    // journaled; only the client is kept from learning it.
+    match withhold {
+        Some(w) => faults::withhold(response, w).await,
+        None => response,
+    }
 }
 
 fn error_code(status: u16, body: &[u8]) -> Option<String> {
@@ -141,7 +150,11 @@ async fn finish(
     if parts.extensions.get::<UnsignedResponse>().is_some() {
         return (Response::from_parts(parts, Body::from(bytes)), code);
     }
-    match tenant.response_key(requested_serial).sign(&bytes, tenant.now_unix()) {
+    match tenant
+        .response_key(requested_serial)
+        .sign_off_runtime(bytes.clone(), tenant.now_unix())
+        .await
+    {
         Ok(signed) => {
             for (name, value) in signed.pairs() {
                 // `from_bytes` lower-cases the canonical spelling; both always parse.
