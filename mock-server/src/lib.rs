@@ -47,6 +47,7 @@ pub mod journal;
 pub mod ledger;
 pub mod notification;
 pub mod policy;
+pub mod process;
 pub mod protocol;
 pub mod server;
 pub mod signing;

@@ -87,9 +87,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             ),
         }
     }
-    if !cli.addr.is_loopback() && config.admin_token.is_none() {
-        return Err(format!("listening on {} (not loopback) needs --admin-token, or anyone on the network could reset the mock", cli.addr).into());
-    }
+    wechatpay_mock::process::check_admin_exposure(cli.addr, config.admin_token.is_some())?;
     let state = MockState::new(&config)?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(cli.addr, cli.port))
         .await
@@ -100,30 +98,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("wechatpay-mock-{}", addr.port())));
     print_banner(&state, addr, &keys_dir)?;
-    serve(listener, state, shutdown_signal()).await?;
+    serve(listener, state, wechatpay_mock::process::shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
 }
 
 /// Writes a tenant's client-side files and returns `(label, path)` pairs.

@@ -18,15 +18,8 @@ pub(crate) async fn run(args: &MockArgs, settings: &Settings) -> Result<(), CliE
         Some(path) => MockConfig::from_file(path).map_err(|e| mock_err(Box::new(e)))?,
         None => MockConfig::default(),
     };
-    // Exposing the admin API beyond loopback without a token would let anyone on the
-    // network reset the mock (the same rule as the wechatpay-mock binary).
     let has_token = args.admin_token.is_some() || config.admin_token.is_some();
-    if !args.addr.is_loopback() && !has_token {
-        return Err(CliError::Usage(format!(
-            "listening on {} (not loopback) needs --admin-token, or anyone on the network could reset the mock",
-            args.addr
-        )));
-    }
+    wechatpay_mock::process::check_admin_exposure(args.addr, has_token).map_err(CliError::Usage)?;
     let mut builder = MockServer::builder().config(config);
     if let Some(mode) = settings.key_mode {
         builder = builder.key_mode(match mode {
@@ -57,29 +50,7 @@ pub(crate) async fn run(args: &MockArgs, settings: &Settings) -> Result<(), CliE
     let _ = writeln!(out, "try: wxpay --mock --base-url {base} certificates");
     let _ = out.flush();
     drop(out);
-    wechatpay_mock::serve(listener, state, shutdown_signal())
+    wechatpay_mock::serve(listener, state, wechatpay_mock::process::shutdown_signal())
         .await
         .map_err(|e| mock_err(Box::new(e)))
-}
-
-/// Ctrl-C, or SIGTERM on unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
 }
