@@ -80,6 +80,7 @@ pub mod amount;
 pub mod certificate;
 pub mod download;
 pub mod error;
+pub mod formats;
 pub mod notify;
 pub mod promotion;
 pub mod sensitive;

@@ -73,7 +73,6 @@
 //! docs/guides/onboarding.md walks through the whole flow against the mock server.
 
 mod applyments;
-mod formats;
 mod next_step;
 mod settlement;
 mod validate;

@@ -15,7 +15,7 @@ use wechatpay_models::applyment::{
 use wechatpay_models::settlement::ModifySettlementRequest;
 use wechatpay_transport::BuildError;
 
-use crate::formats::{
+use wechatpay_models::formats::{
     business_time_problem, is_digits, is_email, is_licence_number, is_mainland_id_number,
     is_media_id, is_mobile_number, media_id_list, period_end_problem,
 };

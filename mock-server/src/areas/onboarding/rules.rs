@@ -12,14 +12,16 @@ use wechatpay_models::applyment::{
     IdCardInfo, IdDocInfo, IdDocType, IdHolderType, OrganizationType, SalesSceneInfo,
     SubmitApplymentRequest, UboInfo,
 };
+use wechatpay_models::formats::{
+    business_time_problem, is_digits, is_email, is_licence_number, is_mainland_id_number,
+    media_id_list, period_end_problem,
+};
 use wechatpay_models::settlement::ModifySettlementRequest;
 use wechatpay_models::Date;
 
 use super::machine::{AccountFacts, Facts};
 use crate::error::{ApiError, Location};
 
-/// 长期: a validity period without end.
-const LONG_TERM: &str = "长期";
 /// The bank name that needs a branch (`bank_branch_id` or `bank_name`).
 pub(crate) const OTHER_BANK: &str = "其他银行";
 /// Most MediaIDs in `qualifications` / `business_addition_pics`.
@@ -76,23 +78,6 @@ fn text(value: &str, field: &str, max: usize) -> Checked {
     Ok(())
 }
 
-fn is_digits(text: &str, min: usize, max: usize) -> bool {
-    (min..=max).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// GB 11643: 17 digits and an ISO 7064 MOD 11-2 check character.
-pub(crate) fn is_mainland_id_number(text: &str) -> bool {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
-    let bytes = text.as_bytes();
-    let (Some(body), Some(&last)) = (bytes.get(..17), bytes.get(17)) else { return false };
-    if bytes.len() != 18 || !body.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let sum: u32 = body.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
-    CHECK.get((sum % 11) as usize).is_some_and(|c| *c == last.to_ascii_uppercase())
-}
-
 fn id_number(value: &str, field: &str) -> Checked {
     if is_mainland_id_number(value) {
         Ok(())
@@ -101,48 +86,12 @@ fn id_number(value: &str, field: &str) -> Checked {
     }
 }
 
-fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else { return false };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|label| !label.is_empty())
-        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
-        && text.len() <= 256
-}
-
-fn is_licence_number(text: &str) -> bool {
-    match text.len() {
-        15 => text.bytes().all(|b| b.is_ascii_digit()),
-        18 => text.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()),
-        _ => false,
-    }
-}
-
 fn period_end(begin: Date, end: &str, field: &str) -> Checked {
-    if end == LONG_TERM {
-        return Ok(());
-    }
-    match Date::parse(end) {
-        Ok(end) if end > begin => Ok(()),
-        Ok(_) => Err(bad(field, "must be later than the start of the validity period")),
-        Err(_) => Err(bad(field, "must be a YYYY-MM-DD date or 长期")),
-    }
+    period_end_problem(begin, end).map_or(Ok(()), |issue| Err(bad(field, issue)))
 }
 
 fn business_time(text: &str, field: &str) -> Checked {
-    let shape =
-        || bad(field, r#"must be a JSON array string ["YYYY-MM-DD","YYYY-MM-DD" or "长期"]"#);
-    let items = serde_json::from_str::<Vec<String>>(text).map_err(|_| shape())?;
-    let [begin, end] = items.as_slice() else { return Err(shape()) };
-    let begin = Date::parse(begin).map_err(|_| shape())?;
-    period_end(begin, end, field)
-}
-
-/// The MediaIDs of `qualifications` / `business_addition_pics`: a JSON array string, or one
-/// MediaID (the sources disagree on the shape; both are accepted).
-fn media_id_list(text: &str) -> Vec<String> {
-    serde_json::from_str::<Vec<String>>(text).unwrap_or_else(|_| vec![text.to_owned()])
+    business_time_problem(text).map_or(Ok(()), |issue| Err(bad(field, issue)))
 }
 
 fn is_passport(t: &IdDocType) -> bool {

@@ -1,15 +1,18 @@
 //! Formats of the values an application carries that can be checked without asking WeChat
 //! Pay: ID card numbers (with their check digit), mobile numbers, e-mail addresses, licence
-//! numbers, bank codes and validity periods.
+//! numbers, validity periods and MediaID lists.
+//!
+//! The SDK checks them before sending and the mock server checks them on receipt; both call
+//! these functions, so the two cannot disagree on what a valid value is.
 
-use wechatpay_models::Date;
+use crate::time::Date;
 
 /// The literal WeChat Pay accepts instead of an end date: 长期 (no expiry).
-pub(crate) const LONG_TERM: &str = "长期";
+pub const LONG_TERM: &str = "长期";
 
 /// A mainland resident ID number: 17 digits and a check character (GB 11643, ISO 7064
 /// MOD 11-2), `X` in either case.
-pub(crate) fn is_mainland_id_number(text: &str) -> bool {
+pub fn is_mainland_id_number(text: &str) -> bool {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
     let bytes = text.as_bytes();
@@ -23,12 +26,12 @@ pub(crate) fn is_mainland_id_number(text: &str) -> bool {
 }
 
 /// A mainland mobile number: 11 digits starting with 1.
-pub(crate) fn is_mobile_number(text: &str) -> bool {
+pub fn is_mobile_number(text: &str) -> bool {
     text.len() == 11 && text.starts_with('1') && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// An e-mail address: one `@` between a non-empty local part and a dotted domain, no spaces.
-pub(crate) fn is_email(text: &str) -> bool {
+pub fn is_email(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else { return false };
     !local.is_empty()
         && !domain.contains('@')
@@ -40,7 +43,7 @@ pub(crate) fn is_email(text: &str) -> bool {
 
 /// A business licence or registration number: the 15-digit registration number or the
 /// 18-character unified social credit code (digits and capital letters).
-pub(crate) fn is_licence_number(text: &str) -> bool {
+pub fn is_licence_number(text: &str) -> bool {
     match text.len() {
         15 => text.bytes().all(|b| b.is_ascii_digit()),
         18 => text.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()),
@@ -49,12 +52,12 @@ pub(crate) fn is_licence_number(text: &str) -> bool {
 }
 
 /// Digits only, between `min` and `max` of them.
-pub(crate) fn is_digits(text: &str, min: usize, max: usize) -> bool {
+pub fn is_digits(text: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Why a validity end (`YYYY-MM-DD` or 长期) is unacceptable after `begin`, if it is.
-pub(crate) fn period_end_problem(begin: Date, end: &str) -> Option<&'static str> {
+pub fn period_end_problem(begin: Date, end: &str) -> Option<&'static str> {
     if end == LONG_TERM {
         return None;
     }
@@ -67,7 +70,7 @@ pub(crate) fn period_end_problem(begin: Date, end: &str) -> Option<&'static str>
 
 /// Why a `business_time` value (a JSON array string `["YYYY-MM-DD","YYYY-MM-DD"|"长期"]`)
 /// is unacceptable, if it is.
-pub(crate) fn business_time_problem(text: &str) -> Option<&'static str> {
+pub fn business_time_problem(text: &str) -> Option<&'static str> {
     const SHAPE: &str = r#"must be a JSON array string ["YYYY-MM-DD","YYYY-MM-DD" or "长期"]"#;
     let Ok(items) = serde_json::from_str::<Vec<String>>(text) else { return Some(SHAPE) };
     let [begin, end] = items.as_slice() else { return Some(SHAPE) };
@@ -77,7 +80,7 @@ pub(crate) fn business_time_problem(text: &str) -> Option<&'static str> {
 
 /// The MediaIDs in `qualifications` / `business_addition_pics`: a JSON array string of
 /// MediaIDs, or a single MediaID (the sources disagree on the shape, both are accepted).
-pub(crate) fn media_id_list(text: &str) -> Vec<String> {
+pub fn media_id_list(text: &str) -> Vec<String> {
     match serde_json::from_str::<Vec<String>>(text) {
         Ok(items) => items,
         Err(_) => vec![text.to_owned()],
@@ -85,7 +88,7 @@ pub(crate) fn media_id_list(text: &str) -> Vec<String> {
 }
 
 /// Whether a string is usable as a MediaID: non-empty, at most 256 visible ASCII characters.
-pub(crate) fn is_media_id(text: &str) -> bool {
+pub fn is_media_id(text: &str) -> bool {
     !text.is_empty() && text.len() <= 256 && text.bytes().all(|b| b.is_ascii_graphic())
 }
 
