@@ -5,6 +5,7 @@
 //! [`Fixtures::load`] also runs every benchmarked operation once and checks its result, so a
 //! benchmark can never end up timing an error path (a verifier that rejects early, a decryption
 //! that fails on the tag) and report it as a fast success.
+#![forbid(unsafe_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

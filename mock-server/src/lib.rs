@@ -35,6 +35,7 @@
 //!   [`clock`] (virtual clocks), [`journal`], [`policy`] (transition timing), [`tenant`],
 //!   [`config`].
 //! - [`testing`]: signed canned responses and callbacks for stub-server tests.
+#![forbid(unsafe_code)]
 
 pub mod callbacks;
 pub mod clock;

@@ -1,6 +1,7 @@
 //! `wechatpay-mock`: the WeChat Pay APIv3 平台收付通 mock server as a command.
 //!
 //! `cargo run -p wechatpay-mock -- --help`; docs/mock-server.md explains every option.
+#![forbid(unsafe_code)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};

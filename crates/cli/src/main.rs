@@ -15,6 +15,7 @@
 //! Configuration comes from flags, `WXPAY_*` environment variables or a TOML profile; see
 //! docs/cli.md. Every failure is one `error:` line, usually followed by one `hint:` line, and
 //! a non-zero exit status.
+#![forbid(unsafe_code)]
 
 mod bill;
 mod body;

@@ -32,6 +32,7 @@
 //! assert!(PublicKey::from_pem(pub_pem)?.verify(&message, &signature));
 //! # Ok::<(), wechatpay_crypto::Error>(())
 //! ```
+#![forbid(unsafe_code)]
 
 pub mod apiv3_key;
 pub mod authorization;

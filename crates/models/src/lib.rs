@@ -66,6 +66,7 @@
 //! (余额), `withdraw` (提现) and `bill` (账单). The error body, notification envelope,
 //! certificates, accounts, amounts, promotions, bill-file download info, sensitive-field
 //! lists and times are always available.
+#![forbid(unsafe_code)]
 
 #[macro_use]
 mod open_enum;

@@ -81,6 +81,7 @@
 //! - `axum`: [`Verified<Event>`] and `Verified<T: DeserializeOwned>` become axum extractors;
 //!   see the `axum` module (present with the feature). It depends on `axum-core`, not on
 //!   axum or hyper.
+#![forbid(unsafe_code)]
 
 mod error;
 mod event;

@@ -57,6 +57,7 @@
 //! Tracing: every exchange runs in a `wechatpay_request` span with `method`, `path` (without
 //! the query), `status`, `request_id`, `latency_ms` and `attempts`. Secrets, the
 //! `Authorization` value and bodies are never logged.
+#![forbid(unsafe_code)]
 
 mod builder;
 mod certificates;

@@ -178,6 +178,7 @@
 //! `notify` (all on by
 //! default) and `axum` (the [`notify`] extractor). `default-features = false` with the areas
 //! you use keeps the rest out of the build.
+#![forbid(unsafe_code)]
 
 mod builder;
 mod client;

@@ -71,6 +71,7 @@
 //! ```
 //!
 //! docs/guides/onboarding.md walks through the whole flow against the mock server.
+#![forbid(unsafe_code)]
 
 mod applyments;
 mod next_step;

@@ -32,6 +32,7 @@
 //! ```
 //!
 //! docs/guides/funds-and-bills.md walks through reconciliation against the mock server.
+#![forbid(unsafe_code)]
 
 mod apply;
 mod decrypt;

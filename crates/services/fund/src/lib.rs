@@ -38,6 +38,7 @@
 //!
 //! docs/guides/funds-and-bills.md walks through balances, withdrawals and bills against the
 //! mock server.
+#![forbid(unsafe_code)]
 
 mod balance;
 mod status;

@@ -24,6 +24,7 @@
 //! assert!(MediaKind::Image.check("licence.gif", b"GIF89a").is_err());
 //! # Ok::<(), wechatpay_transport::BuildError>(())
 //! ```
+#![forbid(unsafe_code)]
 
 mod format;
 mod upload;

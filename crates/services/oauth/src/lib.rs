@@ -38,6 +38,7 @@
 //! let err = Error::Api(WechatError::new(40163, "code been used, rid: 6523a1f0-1b2c3d4e"));
 //! assert!(err.is_code(ErrCode::CodeBeenUsed)); // a reloaded page: authorize again
 //! ```
+#![forbid(unsafe_code)]
 
 mod answer;
 mod client;

@@ -49,6 +49,7 @@
 //! assert_eq!(err.to_string(), "invalid /sub_orders/0/amount/total_amount: must be at least 1, is 0");
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+#![forbid(unsafe_code)]
 
 mod call;
 pub mod channel;

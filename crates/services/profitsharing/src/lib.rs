@@ -43,6 +43,7 @@
 //! [`QueryOrder`], [`CreateReturn`], [`QueryReturn`], [`FinishOrder`], [`QueryAmounts`],
 //! [`AddReceiver`], [`DeleteReceiver`], [`CreateSubsidy`], [`ReturnSubsidy`],
 //! [`CancelSubsidy`]. docs/guides/settlement.md shows the money flow against the mock server.
+#![forbid(unsafe_code)]
 
 mod operations;
 mod subsidies;

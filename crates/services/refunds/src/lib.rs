@@ -44,6 +44,7 @@
 //!
 //! docs/guides/settlement.md walks through refunds, profit sharing and subsidies against the
 //! mock server.
+#![forbid(unsafe_code)]
 
 mod operations;
 mod status;
