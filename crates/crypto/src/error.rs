@@ -11,6 +11,17 @@ pub enum Error {
     /// The input is not PEM at all (no `-----BEGIN …-----` block could be decoded).
     #[error("not a PEM document: {0}")]
     NotPem(String),
+    /// The input is longer than any valid one ([`MAX_PEM_BYTES`](crate::MAX_PEM_BYTES) for
+    /// PEM); it was refused before being parsed.
+    #[error("{what} of {len} bytes is longer than the {max} bytes allowed")]
+    InputTooLarge {
+        /// What was being read.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The PEM block has a label this operation does not take.
     #[error("unexpected PEM label `{found}`, expected {expected}")]
     UnexpectedPemLabel {
@@ -92,7 +103,9 @@ pub enum Error {
         max_skew_secs: i64,
     },
     /// The timestamp is further in the future than the allowed window.
-    #[error("timestamp {timestamp} is {ahead_secs} s in the future, more than the {max_skew_secs} s allowed")]
+    #[error(
+        "timestamp {timestamp} is {ahead_secs} s in the future, more than the {max_skew_secs} s allowed"
+    )]
     TimestampInFuture {
         /// The timestamp received.
         timestamp: i64,
@@ -117,7 +130,9 @@ pub enum Error {
         field: &'static str,
     },
     /// AES-256-GCM authentication failed: wrong key, nonce, associated data or tampered data.
-    #[error("AES-256-GCM decryption failed: wrong APIv3 key, nonce or associated data, or tampered ciphertext")]
+    #[error(
+        "AES-256-GCM decryption failed: wrong APIv3 key, nonce or associated data, or tampered ciphertext"
+    )]
     AeadAuthentication,
     /// The AES-GCM nonce is not 12 bytes.
     #[error("AES-GCM nonce must be 12 bytes, got {len}")]

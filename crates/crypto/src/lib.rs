@@ -62,6 +62,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, Result};
 pub use frontend::{AppPayParams, JsapiPayParams};
 pub use media::MediaMeta;
+pub use pem::MAX_PEM_BYTES;
 pub use private_key::PrivateKey;
 pub use public_key::{is_public_key_id, PublicKey, WechatPayPublicKey};
 pub use sensitive::EncryptionKey;

@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
+/// The largest PEM input accepted, 64 KiB. A 2048-bit key or certificate is under 2 KiB and a
+/// 4096-bit one under 4 KiB; anything this large is refused before it is scanned.
+pub const MAX_PEM_BYTES: usize = 64 * 1024;
+
 /// A decoded PEM block.
 pub(crate) struct Block {
     pub(crate) label: String,
@@ -21,6 +25,13 @@ pub(crate) struct Block {
 
 /// Decodes every PEM block in `input`, in order.
 pub(crate) fn decode_all(input: &[u8]) -> Result<Vec<Block>> {
+    if input.len() > MAX_PEM_BYTES {
+        return Err(Error::InputTooLarge {
+            what: "PEM input",
+            len: input.len(),
+            max: MAX_PEM_BYTES,
+        });
+    }
     let blocks = pem::parse_many(input).map_err(|e| Error::NotPem(e.to_string()))?;
     if blocks.is_empty() {
         return Err(Error::NotPem("no -----BEGIN …----- block found".into()));

@@ -14,6 +14,11 @@ use crate::serial::SerialNo;
 /// WeChat Pay's allowed clock difference, seconds.
 pub const MAX_CLOCK_SKEW_SECS: i64 = 300;
 
+/// The longest `Wechatpay-Signature` accepted: an RSA-2048 signature is 256 bytes, 344
+/// characters of padded base64 (the only signature type, `WECHATPAY2-SHA256-RSA2048`). A longer
+/// value is refused with [`Error::SignatureEncoding`] before it is decoded.
+pub const MAX_SIGNATURE_BASE64_LEN: usize = 344;
+
 /// The prefix of the probe signatures WeChat Pay sends to check that merchants verify.
 pub const SIGN_TEST_PREFIX: &str = "WECHATPAY/SIGNTEST/";
 
@@ -197,9 +202,8 @@ pub fn check_timestamp(timestamp: &str, now: i64, max_skew_secs: i64) -> Result<
 /// # Errors
 /// [`Error::SignatureEncoding`] or [`Error::BadSignature`].
 pub fn verify_with(key: &PublicKey, headers: &SignatureHeaders<'_>, body: &[u8]) -> Result<()> {
-    // RSA-2048 signatures are 256 bytes: 344 base64 characters. Refuse anything much longer
-    // before decoding it.
-    if headers.signature.len() > 1024 {
+    // Refuse anything longer than an RSA-2048 signature before decoding it.
+    if headers.signature.len() > MAX_SIGNATURE_BASE64_LEN {
         return Err(Error::SignatureEncoding);
     }
     let signature = crate::base64::decode(headers.signature, "signature")
