@@ -136,6 +136,13 @@ pub enum ParseError {
         /// The line.
         line: u64,
     },
+    /// The rows' amounts add up to more than an `i64` of fen holds: no real bill does, so the
+    /// file is refused rather than compared with a saturated sum.
+    #[error("the bill's {column} rows add up to more than i64::MAX fen")]
+    AmountOverflow {
+        /// The summary column whose total overflowed.
+        column: &'static str,
+    },
     /// The summary does not agree with the rows.
     #[error("the bill's summary says {column} = {summary}, the rows add up to {rows}")]
     SummaryMismatch {
@@ -208,10 +215,11 @@ impl<R: BufRead> BillReader<R> {
             if n == 0 {
                 return Ok(None);
             }
-            if self.buf.len() > MAX_LINE_BYTES + 1 {
+            // The limit is on the content, so `\n` and `\r\n` files have the same one.
+            let text = self.buf.trim_end_matches(['\r', '\n']);
+            if text.len() > MAX_LINE_BYTES {
                 return Err(ParseError::LineTooLong { line });
             }
-            let text = self.buf.trim_end_matches(['\r', '\n']);
             if !text.is_empty() {
                 return Ok(Some(text.to_owned()));
             }
@@ -548,6 +556,15 @@ fn agree(column: &'static str, summary: i64, rows: i64) -> Result<(), ParseError
     }
 }
 
+/// The exact sum of `amounts`, or [`ParseError::AmountOverflow`]: a saturated sum could
+/// equal a forged summary of `i64::MAX` and let the check pass.
+fn checked_total(
+    column: &'static str,
+    mut amounts: impl Iterator<Item = i64>,
+) -> Result<i64, ParseError> {
+    amounts.try_fold(0i64, i64::checked_add).ok_or(ParseError::AmountOverflow { column })
+}
+
 fn count_of(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -585,10 +602,15 @@ pub fn read_trade_bill(reader: impl BufRead) -> Result<TradeBill, ParseError> {
         return Err(ParseError::TrailingContent { line: r.line_number() });
     }
     agree(TRADE_SUMMARY_COLUMNS[0], summary.count, count_of(rows.len()))?;
-    let sum = |f: fn(&TradeBillRow) -> i64| rows.iter().map(f).fold(0i64, i64::saturating_add);
-    agree(TRADE_SUMMARY_COLUMNS[1], summary.settlement_total_fen, sum(|r| r.settlement_total_fen))?;
-    agree(TRADE_SUMMARY_COLUMNS[2], summary.refund_fen, sum(|r| r.refund_fen))?;
-    agree(TRADE_SUMMARY_COLUMNS[4], summary.fee_fen, sum(|r| r.fee_fen))?;
+    let sum = |column: &'static str, f: fn(&TradeBillRow) -> i64| {
+        checked_total(column, rows.iter().map(f))
+    };
+    let column = TRADE_SUMMARY_COLUMNS[1];
+    agree(column, summary.settlement_total_fen, sum(column, |r| r.settlement_total_fen)?)?;
+    let column = TRADE_SUMMARY_COLUMNS[2];
+    agree(column, summary.refund_fen, sum(column, |r| r.refund_fen)?)?;
+    let column = TRADE_SUMMARY_COLUMNS[4];
+    agree(column, summary.fee_fen, sum(column, |r| r.fee_fen)?)?;
     Ok(TradeBill { rows, summary })
 }
 
@@ -625,12 +647,16 @@ pub fn read_fund_flow_bill(reader: impl BufRead) -> Result<FundFlowBill, ParseEr
     }
     let (income, expense): (Vec<&FundFlowRow>, Vec<&FundFlowRow>) =
         rows.iter().partition(|r| r.direction == Direction::Income);
-    let total = |v: &[&FundFlowRow]| v.iter().map(|r| r.amount_fen).fold(0i64, i64::saturating_add);
+    let total = |column: &'static str, v: &[&FundFlowRow]| {
+        checked_total(column, v.iter().map(|r| r.amount_fen))
+    };
     agree(FUND_FLOW_SUMMARY_COLUMNS[0], summary.count, count_of(rows.len()))?;
     agree(FUND_FLOW_SUMMARY_COLUMNS[1], summary.income_count, count_of(income.len()))?;
-    agree(FUND_FLOW_SUMMARY_COLUMNS[2], summary.income_fen, total(&income))?;
+    let column = FUND_FLOW_SUMMARY_COLUMNS[2];
+    agree(column, summary.income_fen, total(column, &income)?)?;
     agree(FUND_FLOW_SUMMARY_COLUMNS[3], summary.expense_count, count_of(expense.len()))?;
-    agree(FUND_FLOW_SUMMARY_COLUMNS[4], summary.expense_fen, total(&expense))?;
+    let column = FUND_FLOW_SUMMARY_COLUMNS[4];
+    agree(column, summary.expense_fen, total(column, &expense)?)?;
     Ok(FundFlowBill { rows, summary })
 }
 
@@ -676,6 +702,43 @@ mod tests {
         ));
         assert!(matches!(read_fund_flow_bill(&b""[..]), Err(ParseError::Empty)));
         assert!(matches!(read_trade_bill(FUND.as_bytes()), Err(ParseError::Header { .. })));
+    }
+
+    // Proves a line of exactly MAX_LINE_BYTES (CRLF or LF) is read and one byte more is
+    // refused with LineTooLong.
+    #[test]
+    fn line_length_limit() {
+        let row = FUND.lines().nth(1).unwrap();
+        let pad = MAX_LINE_BYTES - row.len();
+        for ending in ["\r\n", "\n"] {
+            let at_limit = FUND.replace("`a, b,`", &format!("`a, b{},`", "x".repeat(pad)));
+            let at_limit = at_limit.replace("\r\n", ending);
+            assert_eq!(at_limit.lines().nth(1).unwrap().len(), MAX_LINE_BYTES);
+            assert!(read_fund_flow_bill(at_limit.as_bytes()).is_ok(), "{ending:?}");
+            let over = at_limit.replacen("`a, b", "`a, bx", 1);
+            assert!(
+                matches!(
+                    read_fund_flow_bill(over.as_bytes()),
+                    Err(ParseError::LineTooLong { line: 2 })
+                ),
+                "{ending:?}"
+            );
+        }
+    }
+
+    // Proves rows whose amounts add up past i64::MAX are refused, even when the summary claims
+    // the saturated total, instead of comparing a saturated sum.
+    #[test]
+    fn overflowing_totals_are_refused() {
+        let max = fen_to_yuan(i64::MAX);
+        let bill = FUND
+            .replace("`100.00,`100.00", &format!("`{max},`100.00"))
+            .replace("`支出,`0.50", &format!("`收入,`{max}"))
+            .replace("`2,`1,`100.00,`1,`0.50", &format!("`2,`2,`{max},`0,`0.00"));
+        assert!(matches!(
+            read_fund_flow_bill(bill.as_bytes()),
+            Err(ParseError::AmountOverflow { column: "收入金额" })
+        ));
     }
 
     // Proves yuan text converts to fen exactly and back.
