@@ -11,6 +11,24 @@ use wechatpay_models::time::DateTime;
 /// a trusted key within the time window and the resource decrypted under the APIv3 key.
 /// It can be taken apart ([`Verified::into_resource`], [`Verified::into_parts`]) but not put
 /// back together.
+///
+/// Code outside this crate cannot forge one, neither from parts:
+///
+/// ```compile_fail
+/// # use wechatpay_notify::Verified;
+/// # fn forge(envelope: wechatpay_models::notify::Notification) {
+/// let forged = Verified::new(envelope, None, ()); // private to the parser
+/// # }
+/// ```
+///
+/// nor with a struct literal:
+///
+/// ```compile_fail
+/// # use wechatpay_notify::Verified;
+/// # fn forge(envelope: wechatpay_models::notify::Notification) {
+/// let forged = Verified { envelope, request_id: None, resource: () }; // private fields
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Verified<T> {
     envelope: Notification,
