@@ -62,6 +62,8 @@ pub fn random_alphanumeric(backend: Backend, len: usize) -> Result<String> {
             if out.len() == len {
                 break;
             }
+            // `b % 62` is below `ALPHABET.len()` (62), so the index is always in bounds.
+            #[allow(clippy::indexing_slicing)]
             out.push(char::from(ALPHABET[usize::from(b % 62)]));
         }
     }
