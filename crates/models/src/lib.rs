@@ -67,6 +67,14 @@
 //! certificates, accounts, amounts, promotions, bill-file download info, sensitive-field
 //! lists and times are always available.
 #![forbid(unsafe_code)]
+// Input from the network, files and callbacks must never panic (issue #10): no unwrap, expect,
+// panic or unchecked indexing outside tests. A provably infallible case keeps a local
+// `#[allow]` with a comment saying why.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
 
 #[macro_use]
 mod open_enum;

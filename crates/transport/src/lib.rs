@@ -58,6 +58,14 @@
 //! the query), `status`, `request_id`, `latency_ms` and `attempts`. Secrets, the
 //! `Authorization` value and bodies are never logged.
 #![forbid(unsafe_code)]
+// Input from the network, files and callbacks must never panic (issue #10): no unwrap, expect,
+// panic or unchecked indexing outside tests. A provably infallible case keeps a local
+// `#[allow]` with a comment saying why.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
 
 mod builder;
 mod certificates;

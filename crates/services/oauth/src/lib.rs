@@ -39,6 +39,14 @@
 //! assert!(err.is_code(ErrCode::CodeBeenUsed)); // a reloaded page: authorize again
 //! ```
 #![forbid(unsafe_code)]
+// Input from the network, files and callbacks must never panic (issue #10): no unwrap, expect,
+// panic or unchecked indexing outside tests. A provably infallible case keeps a local
+// `#[allow]` with a comment saying why.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
 
 mod answer;
 mod client;
