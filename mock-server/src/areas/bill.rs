@@ -20,7 +20,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -700,7 +700,7 @@ async fn sub_merchant_fund_flow_bill(
 async fn download(
     caller: Caller,
     State(state): State<MockState>,
-    Query(q): Query<BillDownloadParams>,
+    WxQuery(q): WxQuery<BillDownloadParams>,
 ) -> Result<Response, ApiError> {
     let now = caller.now_unix();
     let file = state
