@@ -11,12 +11,17 @@
 //! Settings come from the environment: `WECHATPAY_BASE_URL`, `WECHATPAY_MCHID`,
 //! `WECHATPAY_MERCHANT_KEY` (a PEM file), `WECHATPAY_MERCHANT_SERIAL`, `WECHATPAY_APIV3_KEY`;
 //! the defaults are the mock's test credentials.
+//!
+//! The endpoint (examples/support/notify_handler.rs) acts on each notification id once and
+//! acknowledges every verified copy: WeChat Pay delivers at least once, and retries for a day.
 
-use axum::http::StatusCode;
-use axum::routing::post;
-use axum::Router;
+#[path = "support/notify_handler.rs"]
+mod notify_handler;
+
+use std::sync::Arc;
+
+use notify_handler::{describe, OnEvent, Receiver, NOTIFY_PATH};
 use wechatpay::crypto::ApiV3Key;
-use wechatpay::notify::axum::NotifyRejection;
 use wechatpay::notify::{Event, Verified};
 use wechatpay::{Client, KeyMode};
 
@@ -29,35 +34,15 @@ fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
-/// Handles one callback. WeChat Pay may deliver a notification more than once: act on it
-/// idempotently (keyed by the order number), then answer 2xx.
-async fn on_notify(notification: Result<Verified<Event>, NotifyRejection>) -> StatusCode {
-    let notification = match notification {
-        Ok(n) => n,
-        Err(rejected) => {
-            // Forged, stale or undecryptable: WeChat Pay is told to try again.
-            eprintln!("refused a callback: {rejected}");
-            return rejected.status();
-        }
-    };
-    match notification.resource() {
-        Event::CombineTransactionSuccess(order) => {
-            println!(
-                "cart {} paid ({} sub-orders)",
-                order.combine_out_trade_no,
-                order.sub_orders.len()
-            );
-        }
-        Event::PartnerTransactionSuccess(order) => {
-            println!(
-                "order {} of {} paid: {} fen",
-                order.out_trade_no, order.sub_mchid, order.amount.total
-            );
-        }
-        Event::RefundSuccess(refund) => println!("refund {} done", refund.out_refund_no),
-        other => println!("{}: {other:?}", notification.event_type()),
+/// The application: here it prints each notification; a shop would mark the order paid.
+/// `notify_handler` calls it once per notification id, however often WeChat Pay delivers.
+struct PrintEvents;
+
+impl OnEvent for PrintEvents {
+    fn on_event(&self, notification: &Verified<Event>) -> Result<(), String> {
+        println!("{} {}", notification.id(), describe(notification));
+        Ok(())
     }
-    StatusCode::NO_CONTENT
 }
 
 #[tokio::main]
@@ -78,11 +63,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The first download, so the first callback already finds its certificate.
     client.transport().refresh_certificates().await?;
 
-    let app = Router::new()
-        .route("/wechatpay/notify", post(on_notify))
-        .with_state(client.notify_parser()?);
+    let app = Receiver::new(client.notify_parser()?, Arc::new(PrintEvents)).router();
     let listener = tokio::net::TcpListener::bind(env_or("LISTEN", "127.0.0.1:3000")).await?;
-    println!("receiving callbacks on http://{}/wechatpay/notify", listener.local_addr()?);
+    println!("receiving callbacks on http://{}{NOTIFY_PATH}", listener.local_addr()?);
     axum::serve(listener, app).await?;
     Ok(())
 }
