@@ -26,6 +26,10 @@ pub enum ClockError {
     },
 }
 
+/// The latest time the virtual clock may reach: 9999-12-31T23:59:59Z, the last instant
+/// RFC 3339 (and so every time field of the API) can write.
+pub const MAX_UNIX: i64 = 253_402_300_799;
+
 /// Real time plus an offset. Cheap to clone; clones share the offset.
 #[derive(Clone, Debug)]
 pub struct VirtualClock {
@@ -65,8 +69,11 @@ impl VirtualClock {
         if secs <= 0 {
             return Err(ClockError::NotForward { secs });
         }
+        let base = self.base.now_unix();
+        // Past MAX_UNIX the time would saturate or be unwritable; refuse instead.
+        let fits = |offset: &i64| base.checked_add(*offset).is_some_and(|t| t <= MAX_UNIX);
         self.offset_secs
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| o.checked_add(secs))
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| o.checked_add(secs).filter(fits))
             .map_err(|_| ClockError::Overflow { secs })?;
         self.changed.notify_one();
         Ok(self.now_unix())
@@ -103,6 +110,20 @@ mod tests {
         assert_eq!(twin.now_unix(), 1_000);
     }
 
+    // Proves the clock moves up to exactly MAX_UNIX and refuses one second more, leaving the
+    // time unchanged.
+    #[test]
+    fn advance_stops_at_max_unix() {
+        let clock = VirtualClock::new(Arc::new(FixedClock::new(1_000)));
+        assert_eq!(clock.advance(i64::MAX), Err(ClockError::Overflow { secs: i64::MAX }));
+        assert_eq!(
+            clock.advance(MAX_UNIX - 1_000 + 1),
+            Err(ClockError::Overflow { secs: MAX_UNIX - 999 })
+        );
+        assert_eq!(clock.now_unix(), 1_000);
+        assert_eq!(clock.advance(MAX_UNIX - 1_000), Ok(MAX_UNIX));
+    }
+
     // Proves a move is announced to a waiter that starts waiting only afterwards, and a
     // refused move announces nothing.
     #[test]
@@ -121,8 +142,9 @@ mod tests {
         let clock = VirtualClock::new(Arc::new(FixedClock::new(1_000)));
         assert_eq!(clock.advance(0), Err(ClockError::NotForward { secs: 0 }));
         assert_eq!(clock.advance(-5), Err(ClockError::NotForward { secs: -5 }));
-        assert_eq!(clock.advance(i64::MAX), Ok(i64::MAX));
+        assert_eq!(clock.advance(i64::MAX), Err(ClockError::Overflow { secs: i64::MAX }));
+        assert_eq!(clock.advance(MAX_UNIX - 1_000), Ok(MAX_UNIX));
         assert_eq!(clock.advance(1), Err(ClockError::Overflow { secs: 1 }));
-        assert_eq!(clock.offset_secs(), i64::MAX);
+        assert_eq!(clock.offset_secs(), MAX_UNIX - 1_000);
     }
 }

@@ -51,6 +51,10 @@ fn missing_field(message: &str) -> Option<&str> {
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
+    // Two Content-Types (a CRLF injected upstream) leave open which one the body is in.
+    if headers.get_all(header::CONTENT_TYPE).iter().nth(1).is_some() {
+        return false;
+    }
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

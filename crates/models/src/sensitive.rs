@@ -105,7 +105,7 @@ fn visit<E>(
             }
             result
         }
-        Value::Array(items) => match head.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+        Value::Array(items) => match array_index(head).and_then(|i| items.get_mut(i)) {
             Some(item) => {
                 at.push('/');
                 at.push_str(head);
@@ -117,6 +117,18 @@ fn visit<E>(
     };
     at.truncate(len);
     result
+}
+
+/// An RFC 6901 array index: `0` or digits without a leading zero. `str::parse` alone would
+/// also take `00`, `01` or `+1`, which `serde_json::Value::pointer` (and RFC 6901) refuse,
+/// so the concrete pointer handed to the callback would not name the member it visited.
+fn array_index(token: &str) -> Option<usize> {
+    let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+    if digits && (token == "0" || !token.starts_with('0')) {
+        token.parse().ok()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -164,6 +176,22 @@ mod tests {
         })
         .unwrap();
         assert_eq!(seen, ["/a/0/b", "/a/3/b", "/o~1k/v"]);
+    }
+
+    // Proves array indexes follow RFC 6901 (found by the sensitive_decrypt fuzz target):
+    // `00`, `01` and `+1` name no element, and every pointer reported resolves.
+    #[test]
+    fn array_indexes_are_canonical() {
+        let mut body = json!({"a": ["x", "y"]});
+        assert!(collect(&mut body, &["/a/00", "/a/01", "/a/+1", "/a/-0", "/a/"]).is_empty());
+        let mut seen = Vec::new();
+        visit_strings_mut(&mut body, &["/a/0", "/a/1"], |pointer, _| {
+            seen.push(pointer.to_owned());
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(seen, ["/a/0", "/a/1"]);
+        assert!(seen.iter().all(|p| body.pointer(p).is_some()));
     }
 
     // Proves the callback can rewrite values in place and its error stops the walk.

@@ -355,3 +355,79 @@ async fn multipart_is_verified_over_meta() {
     assert_eq!(j[0].verification, Verification::Verified);
     assert!(matches!(j[1].verification, Verification::Failed { .. }));
 }
+
+fn with_headers(
+    mut r: axum::http::Request<axum::body::Body>,
+    extra: impl IntoIterator<Item = (String, String)>,
+) -> axum::http::Request<axum::body::Body> {
+    for (name, value) in extra {
+        r.headers_mut().append(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            axum::http::HeaderValue::from_str(&value).unwrap(),
+        );
+    }
+    r
+}
+
+fn issue(a: &crate::test_support::Answer) -> String {
+    a.json()["detail"]["issue"].as_str().unwrap_or_default().to_owned()
+}
+
+// Proves a signed request with exactly MAX_REQUEST_HEADERS headers passes and one more header
+// is 400 INVALID_REQUEST naming the count, before anything else is checked.
+#[tokio::test]
+async fn header_count_limit() {
+    use super::verify::MAX_REQUEST_HEADERS;
+    let (state, clock) = state_in(KeyMode::Certificate);
+    let base = || signed(&signer(&state, &clock), "GET", "/v3/certificates", b"");
+    let room = MAX_REQUEST_HEADERS - base().headers().len();
+    let pad = |n: usize| (0..n).map(|i| (format!("x-pad-{i}"), "x".to_owned()));
+    let at_limit = with_headers(base(), pad(room));
+    assert_eq!(at_limit.headers().len(), MAX_REQUEST_HEADERS);
+    assert_eq!(send(&state, at_limit).await.status, 200);
+    let a = send(&state, with_headers(base(), pad(room + 1))).await;
+    assert_eq!((a.status.as_u16(), a.json()["code"].as_str()), (400, Some("INVALID_REQUEST")));
+    assert!(issue(&a).contains("65 headers"), "{}", issue(&a));
+}
+
+// Proves header bytes (names and values) up to MAX_REQUEST_HEADER_BYTES pass and one byte more
+// is 400 INVALID_REQUEST.
+#[tokio::test]
+async fn header_bytes_limit() {
+    use super::verify::MAX_REQUEST_HEADER_BYTES;
+    let (state, clock) = state_in(KeyMode::Certificate);
+    let base = || signed(&signer(&state, &clock), "GET", "/v3/certificates", b"");
+    let used: usize = base().headers().iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
+    let room = MAX_REQUEST_HEADER_BYTES - used - "x-pad".len();
+    let a = send(&state, with_headers(base(), [("x-pad".into(), "x".repeat(room))])).await;
+    assert_eq!(a.status, 200);
+    let a = send(&state, with_headers(base(), [("x-pad".into(), "x".repeat(room + 1))])).await;
+    assert_eq!((a.status.as_u16(), a.json()["code"].as_str()), (400, Some("INVALID_REQUEST")));
+    assert!(issue(&a).contains("header bytes"), "{}", issue(&a));
+}
+
+// Proves a signature of 344 base64 characters is decoded and checked (SIGN_ERROR: does not
+// verify) while 345 characters are refused before decoding, and a second Authorization header
+// is refused instead of one of the two being picked.
+#[tokio::test]
+async fn signature_length_and_repeated_authorization() {
+    let (state, clock) = state_in(KeyMode::Certificate);
+    let auth = signer(&state, &clock).authorize("GET", "/v3/certificates", b"").unwrap();
+    let with_sig = |sig: String| {
+        let mut a = auth.clone();
+        a.signature = sig;
+        request("GET", "/v3/certificates", b"", Some(&a.to_header_value()))
+    };
+    let a = send(&state, with_sig(format!("{}==", "A".repeat(342)))).await;
+    assert_eq!((a.status.as_u16(), a.json()["code"].as_str()), (401, Some("SIGN_ERROR")));
+    assert!(issue(&a).contains("does not verify"), "{}", issue(&a));
+    let a = send(&state, with_sig("A".repeat(345))).await;
+    assert_eq!((a.status.as_u16(), a.json()["code"].as_str()), (401, Some("SIGN_ERROR")));
+    assert!(issue(&a).contains("345 characters"), "{}", issue(&a));
+
+    let good = signed(&signer(&state, &clock), "GET", "/v3/certificates", b"");
+    let twice = with_headers(good, [("authorization".into(), auth.to_header_value())]);
+    let a = send(&state, twice).await;
+    assert_eq!((a.status.as_u16(), a.json()["code"].as_str()), (400, Some("INVALID_REQUEST")));
+    assert!(issue(&a).contains("more than once"), "{}", issue(&a));
+}

@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 use wechatpay_crypto::message::request_message;
-use wechatpay_crypto::verifier::{check_timestamp, MAX_CLOCK_SKEW_SECS};
+use wechatpay_crypto::verifier::{check_timestamp, MAX_CLOCK_SKEW_SECS, MAX_SIGNATURE_BASE64_LEN};
 use wechatpay_crypto::Authorization;
 use wechatpay_models::error::ErrorDetail;
 
@@ -22,6 +22,14 @@ use crate::tenant::Tenant;
 
 /// How much of the body the `SIGN_ERROR` hint shows.
 const HINT_BODY_BYTES: usize = 2048;
+
+/// The most request headers accepted. An APIv3 call sends about ten; hyper itself stops at
+/// 100 (answering 431), this bound is the mock's own, with a WeChat error body.
+pub const MAX_REQUEST_HEADERS: usize = 64;
+
+/// The most header bytes (names and values together) accepted, 16 KiB. An APIv3 call sends
+/// under 1 KiB (the `Authorization` header is about 520 bytes).
+pub const MAX_REQUEST_HEADER_BYTES: usize = 16 * 1024;
 
 /// A request that passed verification.
 #[derive(Debug)]
@@ -101,6 +109,10 @@ impl SignInfo<'_> {
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ApiError> {
+    // A second value (a CRLF injected upstream, say) would leave open which one counts.
+    if headers.get_all(name).iter().nth(1).is_some() {
+        return Err(header_error(name, "the header is sent more than once"));
+    }
     match headers.get(name) {
         None => Ok(None),
         Some(v) => v.to_str().map(Some).map_err(|_| {
@@ -140,6 +152,25 @@ fn too_large(limit: usize, size: Option<u64>) -> ApiError {
     })
 }
 
+/// Refuses more than [`MAX_REQUEST_HEADERS`] headers or [`MAX_REQUEST_HEADER_BYTES`] of them.
+fn check_header_limits(headers: &HeaderMap) -> Result<(), ApiError> {
+    let count = headers.len();
+    if count > MAX_REQUEST_HEADERS {
+        return Err(header_error(
+            "headers",
+            format!("{count} headers, more than the {MAX_REQUEST_HEADERS} accepted"),
+        ));
+    }
+    let bytes: usize = headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+    if bytes > MAX_REQUEST_HEADER_BYTES {
+        return Err(header_error(
+            "headers",
+            format!("{bytes} header bytes, more than the {MAX_REQUEST_HEADER_BYTES} accepted"),
+        ));
+    }
+    Ok(())
+}
+
 fn accepts_json(accept: &str) -> bool {
     accept.split(',').any(|item| {
         let mime = item.split(';').next().unwrap_or_default().trim();
@@ -175,6 +206,7 @@ pub(crate) async fn verify(
         .await
         .map_err(Rejected::anonymous)?;
 
+    check_header_limits(headers).map_err(Rejected::anonymous)?;
     let user_agent =
         header_str(headers, header::USER_AGENT.as_str()).map_err(Rejected::anonymous)?;
     if user_agent.is_none_or(|ua| ua.trim().is_empty()) {
@@ -258,6 +290,12 @@ pub(crate) async fn verify(
         )
     })?;
 
+    if auth.signature.len() > MAX_SIGNATURE_BASE64_LEN {
+        return Err(reject(info.error(format!(
+            "signature is {} characters; an RSA-2048 signature is {MAX_SIGNATURE_BASE64_LEN}",
+            auth.signature.len()
+        ))));
+    }
     let signature = wechatpay_crypto::base64::decode(&auth.signature, "signature")
         .map_err(|_| reject(info.error("signature is not valid base64")))?;
     let message = request_message(method, url, &auth.timestamp, &auth.nonce_str, &signed_body);
