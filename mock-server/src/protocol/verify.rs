@@ -25,11 +25,11 @@ const HINT_BODY_BYTES: usize = 2048;
 
 /// The most request headers accepted. An APIv3 call sends about ten; hyper itself stops at
 /// 100 (answering 431), this bound is the mock's own, with a WeChat error body.
-pub const MAX_REQUEST_HEADERS: usize = 64;
+pub(crate) const MAX_REQUEST_HEADERS: usize = 64;
 
 /// The most header bytes (names and values together) accepted, 16 KiB. An APIv3 call sends
 /// under 1 KiB (the `Authorization` header is about 520 bytes).
-pub const MAX_REQUEST_HEADER_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_REQUEST_HEADER_BYTES: usize = 16 * 1024;
 
 /// A request that passed verification.
 #[derive(Debug)]
