@@ -1,7 +1,9 @@
 //! The request journal: `GET /mock/admin/journal?mchid=&method=&path_prefix=&status=&code=&after_id=&limit=`
-//! lists entries oldest first; `DELETE /mock/admin/journal[?mchid=…]` clears it.
+//! lists entries oldest first; `GET /mock/admin/journal/{id}` is one entry with its detail
+//! (headers, bodies, the expected canonical message of a signature failure);
+//! `DELETE /mock/admin/journal[?mchid=…]` clears it.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -9,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::extract::WxQuery;
-use crate::journal::{JournalEntry, JournalFilter};
+use crate::journal::{JournalEntry, JournalFilter, JournalRecord};
 use crate::state::MockState;
 
 #[derive(Debug, Deserialize)]
@@ -19,7 +21,22 @@ struct Which {
 }
 
 pub(crate) fn routes() -> Router<MockState> {
-    Router::new().route("/journal", get(list).delete(clear))
+    Router::new().route("/journal", get(list).delete(clear)).route("/journal/{id}", get(one))
+}
+
+async fn one(
+    State(state): State<MockState>,
+    Path(id): Path<String>,
+) -> Result<Json<JournalRecord>, ApiError> {
+    let not_kept = || {
+        ApiError::not_found(
+            "RESOURCE_NOT_EXISTS",
+            format!("no journal entry {id}: ids are numbers, and old entries leave the journal past its retention cap"),
+        )
+        .with_value(id.clone())
+    };
+    let n: u64 = id.parse().map_err(|_| not_kept())?;
+    state.journal().get(n).map(Json).ok_or_else(not_kept)
 }
 
 async fn list(

@@ -6,7 +6,7 @@
 //! | [`tenants`] | `GET /mock/admin/tenants` |
 //! | [`reset`] | `POST /mock/admin/reset` |
 //! | [`clock`] | `GET /mock/admin/clock`, `POST /mock/admin/clock/advance` |
-//! | [`journal`] | `GET /mock/admin/journal`, `DELETE /mock/admin/journal` |
+//! | [`journal`] | `GET /mock/admin/journal`, `GET /mock/admin/journal/{id}`, `DELETE /mock/admin/journal` |
 //! | [`ledger`] | `GET /mock/admin/ledger/{balances,entries,check}`, `POST /mock/admin/ledger/deposit` |
 //! | [`callbacks`] | `GET/POST /mock/admin/callbacks`, `GET /mock/admin/callbacks/{id}`, `POST /mock/admin/callbacks/{id}/redeliver` |
 //! | [`faults`] | `GET/POST/DELETE /mock/admin/faults`, `DELETE /mock/admin/faults/{id}` |

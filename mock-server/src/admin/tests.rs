@@ -120,6 +120,61 @@ async fn journal_listing() {
     assert_eq!(call(&state, "DELETE", "/journal", None).await.json(), json!({"remaining": 0}));
 }
 
+// Proves `GET /journal/{id}` shows a request's headers and bodies, and for a bad signature
+// the canonical message the SIGN_ERROR hint gave beside the Authorization received; an
+// unknown or malformed id is 404.
+#[tokio::test]
+async fn journal_entry_detail() {
+    let (state, clock) = state(KeyMode::Certificate);
+    let s = signer(&state, &clock);
+    let body = br#"{"out_request_no":"A1"}"#;
+    let ok = send(&state, signed(&s, "POST", "/v3/nope", body)).await;
+    let good = call(&state, "GET", "/journal/1", None).await;
+    assert_eq!(good.status, 200);
+    let d = &good.json()["detail"];
+    assert_eq!(d["request_body"]["text"], std::str::from_utf8(body).unwrap());
+    assert_eq!(d["response_body"]["text"], std::str::from_utf8(&ok.body).unwrap());
+    let auth = d["request_headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "authorization")
+        .unwrap()["value"]
+        .clone();
+    assert!(auth.as_str().unwrap().starts_with("WECHATPAY2-SHA256-RSA2048 "));
+    assert!(d["response_headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["name"] == "wechatpay-signature"));
+    assert!(d.get("signature_check").is_none());
+
+    // Signed over one body, sent with another.
+    let auth = s.authorize("POST", "/v3/nope", b"{}").unwrap();
+    let bad = send(
+        &state,
+        crate::test_support::request("POST", "/v3/nope", body, Some(&auth.to_header_value())),
+    )
+    .await;
+    assert_eq!(bad.status, 401);
+    let record = call(&state, "GET", "/journal/2", None).await.json();
+    let check = &record["detail"]["signature_check"];
+    assert_eq!(
+        check["expected_message"],
+        bad.json()["detail"]["sign_information"]["truncated_sign_message"]
+    );
+    assert!(check["expected_message"]
+        .as_str()
+        .unwrap()
+        .ends_with("\n{\"out_request_no\":\"A1\"}\n"));
+    assert_eq!(check["received"]["signature"], auth.signature);
+    assert_eq!(check["received"]["nonce_str"], auth.nonce_str);
+    assert_eq!(record["detail"]["request_body"]["text"], std::str::from_utf8(body).unwrap());
+
+    assert_eq!(call(&state, "GET", "/journal/99", None).await.status, 404);
+    assert_eq!(call(&state, "GET", "/journal/x", None).await.json()["code"], "RESOURCE_NOT_EXISTS");
+}
+
 // Proves the tenants listing shows key material ids and onboarded sub-merchants.
 #[tokio::test]
 async fn tenants_listing() {

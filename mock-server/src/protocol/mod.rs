@@ -21,7 +21,9 @@ use http_body_util::{BodyExt, Limited};
 pub use self::caller::Caller;
 use crate::error::ApiError;
 use crate::faults::{self, FaultNote, Withhold};
-use crate::journal::{JournalEntry, Verification};
+use crate::journal::{
+    self, CapturedBody, JournalEntry, RequestDetail, SignatureCheck, Verification,
+};
 use crate::signing;
 use crate::state::MockState;
 use crate::tenant::Tenant;
@@ -50,11 +52,16 @@ pub(crate) async fn layer(State(state): State<MockState>, req: Request, next: Ne
     let requested_serial =
         req.headers().get(signing::SERIAL).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let default_tenant = state.tenants().default_tenant().clone();
+    let request_headers = journal::capture_headers(req.headers());
+    // What the journal keeps besides the entry: the body as read, the signature hint.
+    let mut request_body = None;
+    let mut signature_check = None;
 
     let (tenant, mchid, verification, response) = if req.uri().path().starts_with("/v3/") {
         let (mut parts, body) = req.into_parts();
         match verify::verify(&state, &parts, body).await {
             Ok(v) => {
+                request_body = Some(CapturedBody::capture(&v.body));
                 let caller =
                     Caller::new(v.tenant.clone(), request_id.clone(), requested_serial.clone());
                 parts.extensions.insert(caller);
@@ -64,6 +71,17 @@ pub(crate) async fn layer(State(state): State<MockState>, req: Request, next: Ne
             }
             Err(rejected) => {
                 let reason = rejected.reason();
+                request_body = rejected.body.as_deref().map(CapturedBody::capture);
+                signature_check = rejected
+                    .error
+                    .body()
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.other.get("sign_information"))
+                    .and_then(|hint| {
+                        let auth = parts.headers.get(axum::http::header::AUTHORIZATION);
+                        SignatureCheck::from_hint(hint, auth.and_then(|a| a.to_str().ok()))
+                    });
                 let tenant = rejected.tenant.clone().unwrap_or(default_tenant);
                 (
                     tenant,
@@ -80,7 +98,7 @@ pub(crate) async fn layer(State(state): State<MockState>, req: Request, next: Ne
     let virtual_time_unix = tenant.now_unix();
     let fault = response.extensions().get::<FaultNote>().map(|n| n.0.clone());
     let withhold = response.extensions().get::<Withhold>().copied();
-    let (response, code) =
+    let (response, code, response_body) =
         finish(&tenant, requested_serial.as_deref(), &request_id, response).await;
     let status = response.status().as_u16();
     let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -92,19 +110,29 @@ pub(crate) async fn layer(State(state): State<MockState>, req: Request, next: Ne
     if let Verification::Failed { reason } = &verification {
         tracing::warn!(target: "wechatpay_mock::request", %path, %reason, "request rejected");
     }
-    state.journal().record(JournalEntry {
-        id: 0,
-        request_id: request_id.to_string(),
-        mchid,
-        method,
-        path,
-        status,
-        code,
-        latency_us,
-        virtual_time_unix,
-        verification,
-        fault,
-    });
+    let detail = RequestDetail {
+        request_headers,
+        request_body,
+        response_headers: journal::capture_headers(response.headers()),
+        response_body,
+        signature_check,
+    };
+    state.journal().record_with_detail(
+        JournalEntry {
+            id: 0,
+            request_id: request_id.to_string(),
+            mchid,
+            method,
+            path,
+            status,
+            code,
+            latency_us,
+            virtual_time_unix,
+            verification,
+            fault,
+        },
+        detail,
+    );
     // A `timeout_after_commit` fault: the handler ran and its changes are committed and
     // journaled; only the client is kept from learning it.
     match withhold {
@@ -121,13 +149,14 @@ fn error_code(status: u16, body: &[u8]) -> Option<String> {
     v.get("code")?.as_str().map(str::to_owned)
 }
 
-/// Adds `Request-ID` and the signature headers over the exact body bytes.
+/// Adds `Request-ID` and the signature headers over the exact body bytes; also hands back
+/// the error code and the body as the journal keeps it.
 async fn finish(
     tenant: &Tenant,
     requested_serial: Option<&str>,
     request_id: &str,
     response: Response,
-) -> (Response, Option<String>) {
+) -> (Response, Option<String>, CapturedBody) {
     let (mut parts, body) = response.into_parts();
     let request_id =
         HeaderValue::from_str(request_id).unwrap_or_else(|_| HeaderValue::from_static("0"));
@@ -146,9 +175,10 @@ async fn finish(
         }
     };
     let code = error_code(parts.status.as_u16(), &bytes);
+    let captured = CapturedBody::capture(&bytes);
     parts.headers.insert(HeaderName::from_static("request-id"), request_id);
     if parts.extensions.get::<UnsignedResponse>().is_some() {
-        return (Response::from_parts(parts, Body::from(bytes)), code);
+        return (Response::from_parts(parts, Body::from(bytes)), code, captured);
     }
     match tenant
         .response_key(requested_serial)
@@ -169,5 +199,5 @@ async fn finish(
             tracing::error!(target: "wechatpay_mock::request", error = %e, "response could not be signed")
         }
     }
-    (Response::from_parts(parts, Body::from(bytes)), code)
+    (Response::from_parts(parts, Body::from(bytes)), code, captured)
 }

@@ -44,11 +44,13 @@ pub(crate) struct Rejected {
     pub(crate) error: ApiError,
     pub(crate) tenant: Option<Arc<Tenant>>,
     pub(crate) mchid: Option<String>,
+    /// The body, when it was read (for the journal).
+    pub(crate) body: Option<Bytes>,
 }
 
 impl Rejected {
     fn anonymous(error: ApiError) -> Self {
-        Self { error, tenant: None, mchid: None }
+        Self { error, tenant: None, mchid: None, body: None }
     }
 
     /// The reason recorded in the journal.
@@ -201,11 +203,19 @@ pub(crate) async fn verify(
     parts: &Parts,
     body: Body,
 ) -> Result<Verified, Rejected> {
-    let headers = &parts.headers;
-    let body = read_body(headers, body, state.settings().max_body_bytes)
+    let body = read_body(&parts.headers, body, state.settings().max_body_bytes)
         .await
         .map_err(Rejected::anonymous)?;
+    match check(state, parts, &body).await {
+        Ok(tenant) => Ok(Verified { tenant, body }),
+        Err(rejected) => Err(Rejected { body: Some(body), ..rejected }),
+    }
+}
 
+/// Everything after reading the body: headers, `Authorization`, merchant, certificate, time
+/// window, signature.
+async fn check(state: &MockState, parts: &Parts, body: &Bytes) -> Result<Arc<Tenant>, Rejected> {
+    let headers = &parts.headers;
     check_header_limits(headers).map_err(Rejected::anonymous)?;
     let user_agent =
         header_str(headers, header::USER_AGENT.as_str()).map_err(Rejected::anonymous)?;
@@ -265,12 +275,14 @@ pub(crate) async fn verify(
             )),
             tenant: None,
             mchid: Some(auth.mchid.clone()),
+            body: None,
         });
     };
     let reject = |error: ApiError| Rejected {
         error,
         tenant: Some(tenant.clone()),
         mchid: Some(auth.mchid.clone()),
+        body: None,
     };
 
     let Some(cert) = tenant.merchant_certificate(&auth.serial_no) else {
@@ -305,7 +317,7 @@ pub(crate) async fn verify(
             auth.serial_no
         ))));
     }
-    Ok(Verified { tenant, body })
+    Ok(tenant)
 }
 
 #[cfg(test)]
