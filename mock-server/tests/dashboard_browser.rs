@@ -1,9 +1,13 @@
 //! The dashboard in a real headless browser (Debian's `chromium` and `chromedriver`):
 //! server-rendered pages with the order an SDK request created, the script running under
 //! the page's CSP, a click on "Pay" going through the admin API to a delivered callback and
-//! a balance, and a screenshot of every page in `target/dashboard-screenshots/`.
+//! a balance, a click approving an application, a click from the journal to a refused
+//! request's detail, and a screenshot of every page (1280×800) in
+//! `target/dashboard-screenshots/`. With `fonts-noto-cjk` installed the Chinese text renders.
 //!
 //! Without `/usr/bin/chromium` the test fails, unless `WECHATPAY_SKIP_BROWSER_TESTS=1`.
+
+mod onboarding_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -16,8 +20,12 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use onboarding_support::{application, Docs, JPG, PNG};
 use serde_json::{json, Value};
+use wechatpay_applyment::{Applyments, OrganizationType};
 use wechatpay_crypto::FixedClock;
+use wechatpay_media::Media;
+use wechatpay_mock::journal::JournalFilter;
 use wechatpay_mock::MockServer;
 use wechatpay_transport::http::Method;
 use wechatpay_transport::{KeyMode, RetryPolicy, Transport};
@@ -26,8 +34,8 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const T0: i64 = 1_767_232_800; // 2026-01-01T10:00:00+08:00
 const OUT_TRADE_NO: &str = "DASHBOARD0001";
-const PAGES: [&str; 8] =
-    ["", "requests", "sub-merchants", "orders", "money", "callbacks", "clock", "faults"];
+const PAGES: [&str; 9] =
+    ["", "requests", "sub-merchants", "orders", "money", "callbacks", "clock", "faults", "payer"];
 
 /// Flags for a headless run that talks to nothing but the mock (no sync, no component
 /// updates, no background requests) and works as root in a container.
@@ -42,7 +50,7 @@ const HEADLESS: [&str; 11] = [
     "--disable-extensions",
     "--no-first-run",
     "--no-default-browser-check",
-    "--window-size=1280,900",
+    "--window-size=1280,800",
 ];
 
 /// Whether the browser is there; panics with what to do when it is not and skipping was
@@ -126,6 +134,19 @@ impl WebDriver {
         let answer: Value = serde_json::from_slice(&bytes).unwrap();
         assert!(status.is_success(), "WebDriver {method} {path}: {status} {answer}");
         answer["value"].clone()
+    }
+
+    /// Clicks the element `selector` finds.
+    async fn click(&self, session: &str, selector: &str) {
+        let found = self
+            .call(
+                "POST",
+                &format!("{session}/element"),
+                Some(json!({"using": "css selector", "value": selector})),
+            )
+            .await;
+        let element = found.as_object().unwrap().values().next().unwrap().as_str().unwrap();
+        self.call("POST", &format!("{session}/element/{element}/click"), Some(json!({}))).await;
     }
 
     async fn ready(&self) -> bool {
@@ -217,6 +238,43 @@ async fn dashboard_in_a_headless_browser() {
     assert!(prepay["code_url"].is_string(), "{prepay}");
     let dashboard = format!("{}/mock/dashboard", mock.base_url());
 
+    // An application (进件) to approve by clicking, through the SDK's services.
+    let media = Media::new(transport.clone());
+    let docs = Docs {
+        id_front: media.upload_image("id_front.jpg", JPG).await.unwrap(),
+        id_back: media.upload_image("id_back.jpeg", JPG).await.unwrap(),
+        licence: media.upload_image("licence.png", PNG).await.unwrap(),
+        store_qr: media.upload_image("store_qr.png", PNG).await.unwrap(),
+        letter: media.upload_image("letter.png", PNG).await.unwrap(),
+        video: media.upload_video("store.mp4", &b"\0\0\0\x18ftypmp42mock"[..]).await.unwrap(),
+    };
+    let applyment_id = Applyments::new(transport.clone())
+        .submit(&application(OrganizationType::IndividualSeller, "DASHBOARD-APPLY-1", &docs))
+        .await
+        .unwrap()
+        .applyment_id;
+
+    // A request signed over one body and sent with another: SIGN_ERROR, journaled with the
+    // canonical message the mock expected.
+    let tenant_clock = Arc::new(mock.state().tenants().default_tenant().clock().clone());
+    let signer = id.merchant_signer().unwrap().with_clock(tenant_clock);
+    let bad_path = "/v3/applyment4sub/applyment/";
+    let auth = signer.authorize("POST", bad_path, b"{}").unwrap();
+    let http: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let bad = http::Request::post(format!("{}{bad_path}", mock.base_url()))
+        .header("user-agent", "dashboard-browser-test/1")
+        .header("accept", "application/json")
+        .header("content-type", "application/json")
+        .header("authorization", auth.to_header_value())
+        .body(Full::new(Bytes::from_static(br#"{"business_code":"BAD-SIGNATURE-DEMO"}"#)))
+        .unwrap();
+    assert_eq!(http.request(bad).await.unwrap().status(), 401);
+    let bad_id = mock
+        .state()
+        .journal()
+        .list(&JournalFilter { code: Some("SIGN_ERROR".into()), ..JournalFilter::default() })[0]
+        .id;
+
     // 1. Server-side rendering and the script, through `--dump-dom`.
     let dom = chromium(format!("{dashboard}/orders"), vec!["--dump-dom".into()]).await;
     assert!(dom.contains(OUT_TRADE_NO), "{dom}");
@@ -296,12 +354,75 @@ async fn dashboard_in_a_headless_browser() {
     let money = money.as_str().unwrap();
     assert!(money.contains("<code>1900000110:AVAILABLE</code></th><td>1.00</td>"), "{money}");
     assert!(money.contains("Ledger invariants: <strong>hold</strong>"));
+
+    // Pass the application's check and approve it by clicking.
+    wd.call(
+        "POST",
+        &format!("{s}/url"),
+        Some(json!({"url": format!("{dashboard}/sub-merchants")})),
+    )
+    .await;
+    wd.click(&s, &format!("button[aria-label=\"Pass check application {applyment_id}\"]")).await;
+    eventually("the checked application on the page", || async {
+        let html = wd.call("GET", &format!("{s}/source"), None).await;
+        html.as_str()
+            .is_some_and(|h| h.contains(&format!("/applyments/{applyment_id}/pass-check: 200")))
+            .then_some(Value::Null)
+    })
+    .await;
+    wd.click(&s, &format!("button[aria-label=\"Approve application {applyment_id}\"]")).await;
+    eventually("the approved application on the page", || async {
+        let html = wd.call("GET", &format!("{s}/source"), None).await;
+        html.as_str()
+            .is_some_and(|h| {
+                h.contains("<strong>NEED_SIGN</strong>")
+                    && h.contains(&format!("/applyments/{applyment_id}/approve: 200"))
+            })
+            .then_some(Value::Null)
+    })
+    .await;
+
+    // From the journal to the refused request's detail, by its link.
+    wd.call("POST", &format!("{s}/url"), Some(json!({"url": format!("{dashboard}/requests")})))
+        .await;
+    wd.click(&s, &format!("a[aria-label=\"Request {bad_id} in detail\"]")).await;
+    let detail = eventually("the request detail page", || async {
+        let html = wd.call("GET", &format!("{s}/source"), None).await;
+        html.as_str()
+            .filter(|h| h.contains("Canonical message the mock expected"))
+            .map(|h| Value::String(h.to_owned()))
+    })
+    .await;
+    let detail = detail.as_str().unwrap();
+    assert!(detail.contains("BAD-SIGNATURE-DEMO"), "{detail}");
+    assert!(detail.contains(&format!("<code>{}</code>", auth.signature)));
     wd.call("DELETE", &s, None).await;
+
+    // An unpaid order for the payer page's screenshot.
+    let second: Value = transport
+        .request(Method::POST, "/v3/pay/partner/transactions/jsapi")
+        .json(&json!({
+            "sp_appid": "wx8888888888888888", "sp_mchid": "1900000100", "sub_mchid": "1900000110",
+            "description": "付款页 payer page", "out_trade_no": "DASHBOARD0002", "notify_url": notify_url,
+            "amount": {"total": 2500, "currency": "CNY"}, "payer": {"sp_openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+        }))
+        .unwrap()
+        .send_json()
+        .await
+        .unwrap();
+    let prepay_id = second["prepay_id"].as_str().unwrap().to_owned();
 
     // 3. A screenshot of every page, as CI artifacts.
     let dir = screenshot_dir();
-    for page in PAGES {
-        let name = if page.is_empty() { "all" } else { page };
+    let mut pages: Vec<(String, String)> = PAGES
+        .iter()
+        .map(|p| ((if p.is_empty() { "all" } else { p }).to_owned(), (*p).to_owned()))
+        .collect();
+    pages.push(("request-detail".into(), format!("requests/{bad_id}")));
+    if let Some(payer) = pages.iter_mut().find(|(name, _)| name == "payer") {
+        payer.1 = format!("payer?prepay_id={prepay_id}");
+    }
+    for (name, page) in pages {
         let path = dir.join(format!("{name}.png"));
         let _ = std::fs::remove_file(&path);
         chromium(format!("{dashboard}/{page}"), vec![format!("--screenshot={}", path.display())])
@@ -309,5 +430,8 @@ async fn dashboard_in_a_headless_browser() {
         let png = std::fs::read(&path).unwrap();
         assert!(png.starts_with(b"\x89PNG"), "{} is not a PNG", path.display());
     }
+    // The pages name their own icon: the browser never asked the API for `/favicon.ico`.
+    let icons = JournalFilter { path_prefix: Some("/favicon".into()), ..JournalFilter::default() };
+    assert!(mock.state().journal().list(&icons).is_empty());
     mock.shutdown().await.unwrap();
 }

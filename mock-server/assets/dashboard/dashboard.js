@@ -22,7 +22,8 @@
   }
 
   // The same rules as form.rs: placeholders fill the path, num.<name> are numbers,
-  // other non-empty fields strings, merged over _body.
+  // <list>[].<member> members of the one object in a list, other non-empty fields strings,
+  // merged over _body.
   function toCall(form, submitter) {
     var data = new FormData(form, submitter || undefined);
     var method = "POST", path = "/", body = null, rest = [];
@@ -38,6 +39,15 @@
       if (path.indexOf(placeholder) >= 0) { path = path.split(placeholder).join(encodeURIComponent(value)); return; }
       if (value === "") { return; }
       body = body || {};
+      var list = name.indexOf("[].");
+      if (list > 0) {
+        var key = name.slice(0, list), member = name.slice(list + 3);
+        if (!Array.isArray(body[key])) { body[key] = []; }
+        var items = body[key];
+        if (!items.length || typeof items[items.length - 1] !== "object") { items.push({}); }
+        items[items.length - 1][member] = value;
+        return;
+      }
       if (name.indexOf("num.") === 0) {
         var n = Number(value.trim());
         if (!isFinite(n)) { throw new Error(name.slice(4) + " is not a number: " + value); }
@@ -115,6 +125,8 @@
   });
   function setNote(text) { noteText.textContent = text + " "; }
   if (note) { note.textContent = ""; note.appendChild(noteText); note.appendChild(toggle); }
+  // Pages without live regions (a request's detail, the payer page) need no refresh.
+  if (!document.querySelector("div.live[id]")) { return; }
   setNote("Live: every " + PERIOD_MS / 1000 + " s.");
   setInterval(refresh, PERIOD_MS);
 })();

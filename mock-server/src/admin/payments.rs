@@ -6,6 +6,7 @@
 //! | `POST /mock/admin/payments/fail` | order + `desc?` | the payment attempt fails: `PAYERROR` |
 //! | `POST /mock/admin/payments/user-paying` | order | `USERPAYING` (pay or fail it later) |
 //! | `POST /mock/admin/payments/close` | order | `CLOSED` |
+//! | `POST /mock/admin/payments/expire` | order | `CLOSED` as if `time_expire` had passed (an unpaid order only) |
 //! | `GET /mock/admin/payments/order` | order (query) | one payment |
 //! | `GET /mock/admin/payments/orders` | `mchid?`, `trade_state?`, `limit?` (100) | the newest payments, oldest first |
 //! | `GET`/`PUT /mock/admin/payments/sub-merchants/{sub_mchid}` | `mchid?`, `organization_type` (`"2401"` …) | subject type, limits and today's collections |
@@ -41,6 +42,7 @@ pub(crate) fn routes() -> Router<MockState> {
         .route("/payments/fail", post(fail))
         .route("/payments/user-paying", post(user_paying))
         .route("/payments/close", post(close))
+        .route("/payments/expire", post(expire))
         .route("/payments/order", get(order))
         .route("/payments/orders", get(orders))
         .route("/payments/sub-merchants/{sub_mchid}", get(sub_merchant).put(set_sub_merchant))
@@ -87,6 +89,7 @@ enum Verb {
     Fail,
     UserPaying,
     Close,
+    Expire,
 }
 
 fn act(state: &MockState, action: &Action, verb: Verb) -> Result<Json<Value>, ApiError> {
@@ -118,6 +121,7 @@ fn act(state: &MockState, action: &Action, verb: Verb) -> Result<Json<Value>, Ap
                 },
                 Verb::UserPaying => Event::StartUserPaying,
                 Verb::Close => Event::Close,
+                Verb::Expire => Event::Expire,
             }
         };
         ops::act(tx, id, event, profile)?;
@@ -152,6 +156,13 @@ async fn close(
     WxJson(a): WxJson<Action>,
 ) -> Result<Json<Value>, ApiError> {
     act(&state, &a, Verb::Close)
+}
+
+async fn expire(
+    State(state): State<MockState>,
+    WxJson(a): WxJson<Action>,
+) -> Result<Json<Value>, ApiError> {
+    act(&state, &a, Verb::Expire)
 }
 
 async fn order(

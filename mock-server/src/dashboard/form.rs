@@ -7,8 +7,10 @@
 //! - `_body`: the JSON object the request body starts from;
 //! - a field whose name appears as `{name}` in `_path` fills that placeholder
 //!   (percent-encoded);
-//! - `num.<name>`: a number member `<name>` of the body; any other field: a string member
-//!   (empty fields are left out, so optional inputs can stay empty);
+//! - `num.<name>`: a number member `<name>` of the body; `<list>[].<member>`: a string
+//!   member of the one object in the body's array `<list>` (`audit_detail[].reject_reason`);
+//!   any other field: a string member (empty fields are left out, so optional inputs can
+//!   stay empty);
 //! - `_back` (the page to return to) and `_token` (the admin token) are for the redirect and
 //!   the `Authorization` header.
 
@@ -84,6 +86,22 @@ pub(crate) fn to_call(fields: Vec<(String, String)>) -> Result<Call, FormError> 
         if value.is_empty() {
             continue;
         }
+        if let Some((list, member)) = name.split_once("[].") {
+            let body = body.get_or_insert_with(Map::new);
+            let slot = body.entry(list.to_owned()).or_insert_with(|| Value::Array(Vec::new()));
+            if !slot.is_array() {
+                *slot = Value::Array(Vec::new());
+            }
+            if let Value::Array(items) = slot {
+                if !items.last().is_some_and(Value::is_object) {
+                    items.push(Value::Object(Map::new()));
+                }
+                if let Some(Value::Object(item)) = items.last_mut() {
+                    item.insert(member.to_owned(), Value::String(value));
+                }
+            }
+            continue;
+        }
         let member = match name.strip_prefix("num.") {
             Some(n) => {
                 let number: serde_json::Number = value
@@ -121,12 +139,18 @@ mod tests {
             ("num.secs", "60"),
             ("memo", ""),
             ("desc", "x"),
+            ("audit_detail[].param_name", "id_card_copy"),
+            ("audit_detail[].reject_reason", "模糊"),
             ("_back", "/mock/dashboard/money"),
         ]))
         .unwrap();
         assert_eq!(call.method, axum::http::Method::POST);
         assert_eq!(call.path, "/withdrawals/W%201%2F2/success?mchid=1900000100");
-        assert_eq!(call.body, Some(json!({"mchid": "1900000100", "secs": 60, "desc": "x"})));
+        assert_eq!(
+            call.body,
+            Some(json!({"mchid": "1900000100", "secs": 60, "desc": "x",
+                "audit_detail": [{"param_name": "id_card_copy", "reject_reason": "模糊"}]}))
+        );
         assert_eq!(call.back.as_deref(), Some("/mock/dashboard/money"));
         assert_eq!(call.token, None);
     }

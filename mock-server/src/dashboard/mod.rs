@@ -5,6 +5,8 @@
 //! | --- | --- |
 //! | `GET /mock/dashboard/` | every section on one page |
 //! | `GET /mock/dashboard/{section}` | one section: `requests`, `sub-merchants`, `orders`, `money`, `callbacks`, `clock`, `faults` |
+//! | `GET /mock/dashboard/requests/{id}` | one request: headers, bodies, the expected canonical message of a signature failure ([`detail`]) |
+//! | `GET /mock/dashboard/payer?prepay_id=…` | the payer page of a payment ([`payer`]) |
 //! | `POST /mock/dashboard/act` | an action form posted without JavaScript (see [`form`]) |
 //! | `GET /mock/dashboard/assets/dashboard.{css,js}` | the embedded assets |
 //!
@@ -15,8 +17,10 @@
 //! need it like the admin API does, as `Authorization: Bearer` or in this parameter).
 
 mod admin_client;
+mod detail;
 mod form;
 mod html;
+mod payer;
 mod sections;
 
 use axum::extract::{Multipart, Path, Query, State};
@@ -60,9 +64,12 @@ pub(crate) fn routes() -> Router<MockState> {
         .route(PREFIX, get(to_index))
         .route(&format!("{PREFIX}/"), get(index))
         .route(&format!("{PREFIX}/{{section}}"), get(one_section))
+        .route(&format!("{PREFIX}/requests/{{id}}"), get(request_page))
+        .route(&format!("{PREFIX}/payer"), get(payer_page))
         .route(&format!("{PREFIX}/act"), post(act))
         .route(&format!("{PREFIX}/assets/dashboard.css"), get(css))
         .route(&format!("{PREFIX}/assets/dashboard.js"), get(js))
+        .route(&format!("{PREFIX}/favicon.ico"), get(favicon))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +77,8 @@ struct PageQuery {
     mchid: Option<String>,
     token: Option<String>,
     msg: Option<String>,
+    /// The payer page's payment: a prepay id, or an `h5_url` / `code_url`.
+    prepay_id: Option<String>,
 }
 
 impl PageQuery {
@@ -156,6 +165,7 @@ fn document(title: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{} · wechatpay-mock dashboard</title>\
          <link rel=\"stylesheet\" href=\"{PREFIX}/assets/dashboard.css\">\
+         <link rel=\"icon\" href=\"{PREFIX}/favicon.ico\">\
          <script src=\"{PREFIX}/assets/dashboard.js\" defer></script></head>\
          <body data-admin=\"{}\">{body}</body></html>",
         esc(title),
@@ -197,58 +207,21 @@ async fn page(
         Some((slug, _)) => format!("{PREFIX}/{slug}"),
         None => format!("{PREFIX}/"),
     };
-    let tenants = admin.call(Method::GET, "/tenants", None).await;
-    if tenants.status == StatusCode::UNAUTHORIZED {
-        return token_page(q, &here);
-    }
-    let tenants = tenants.json;
-    let first = tenants
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(|t| t.get("mchid"))
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let mchid = q.mchid.clone().filter(|m| !m.is_empty()).unwrap_or(first);
+    let (mchid, tenants) = match resolve(&admin, q, &here).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
     let keep = q.keep();
     let ctx = Ctx {
         admin,
         mchid,
         form: FormContext { back: format!("{here}{keep}"), token: q.token.clone() },
+        keep: keep.clone(),
     };
 
-    let mut body = String::from("<header><h1>wechatpay-mock dashboard</h1>");
-    body.push_str(
-        "<p class=\"note\">A local sandbox: every key and id here is TEST ONLY. Actions call \
-         the admin API under <code>/mock/admin</code>.</p>",
-    );
-    body.push_str(&tenant_picker(&tenants, &ctx.mchid, q, &here));
-    body.push_str("<nav aria-label=\"Dashboard sections\"><ul>");
-    let current = |slug: &str| {
-        if only.is_some_and(|(s, _)| s == slug) {
-            " aria-current=\"page\""
-        } else {
-            ""
-        }
-    };
-    body.push_str(&format!(
-        "<li><a href=\"{PREFIX}/{}\"{}>All</a></li>",
-        esc(&keep),
-        if only.is_none() { " aria-current=\"page\"" } else { "" }
-    ));
-    for (slug, title) in SECTIONS {
-        body.push_str(&format!(
-            "<li><a href=\"{PREFIX}/{slug}{}\"{}>{title}</a></li>",
-            esc(&keep),
-            current(slug)
-        ));
-    }
-    body.push_str("</ul></nav>");
-    body.push_str(&format!(
-        "<p id=\"status\" role=\"status\" aria-live=\"polite\">{}</p>",
-        esc(q.msg.as_deref().unwrap_or_default())
-    ));
-    body.push_str("<p id=\"live-note\" class=\"note\">Live updates need JavaScript; reload to see changes.</p></header><main>");
+    let picker = tenant_picker(&tenants, &ctx.mchid, q, &here);
+    let mut body = top(q, Some(only.map_or("", |(slug, _)| slug)), &picker, true);
+    body.push_str("<main>");
     for (slug, title) in SECTIONS {
         if only.is_some_and(|(s, _)| s != slug) {
             continue;
@@ -271,6 +244,152 @@ async fn page(
     body.push_str("</main>");
     let title = only.map(|(_, t)| t).unwrap_or("All sections");
     html_response(StatusCode::OK, document(title, &body))
+}
+
+/// The top of every page: title, tenant line, the section links (`current`: the slug shown,
+/// `""` for the index, `"payer"`, `None` for a request), the action status and, on pages with
+/// live regions, the note the script turns into its pause button.
+fn top(q: &PageQuery, current: Option<&str>, picker: &str, live: bool) -> String {
+    let keep = q.keep();
+    let mut body = String::from("<header><h1>wechatpay-mock dashboard</h1>");
+    body.push_str(
+        "<p class=\"note\">A local sandbox: every key and id here is TEST ONLY. Actions call \
+         the admin API under <code>/mock/admin</code>.</p>",
+    );
+    body.push_str(picker);
+    body.push_str("<nav aria-label=\"Dashboard sections\"><ul>");
+    let mark = |slug: &str| if current == Some(slug) { " aria-current=\"page\"" } else { "" };
+    body.push_str(&format!("<li><a href=\"{PREFIX}/{}\"{}>All</a></li>", esc(&keep), mark("")));
+    for (slug, title) in SECTIONS {
+        body.push_str(&format!(
+            "<li><a href=\"{PREFIX}/{slug}{}\"{}>{title}</a></li>",
+            esc(&keep),
+            mark(slug)
+        ));
+    }
+    body.push_str(&format!(
+        "<li><a href=\"{PREFIX}/payer{}\"{}>Payer page</a></li>",
+        esc(&keep),
+        mark("payer")
+    ));
+    body.push_str("</ul></nav>");
+    body.push_str(&format!(
+        "<p id=\"status\" role=\"status\" aria-live=\"polite\">{}</p>",
+        esc(q.msg.as_deref().unwrap_or_default())
+    ));
+    if live {
+        body.push_str("<p id=\"live-note\" class=\"note\">Live updates need JavaScript; reload to see changes.</p>");
+    }
+    body.push_str("</header>");
+    body
+}
+
+/// The tenant a page shows (the `mchid` parameter, else the first tenant) and the tenants
+/// listing; `Err` is the page to answer instead (the token form).
+async fn resolve(admin: &Admin, q: &PageQuery, here: &str) -> Result<(String, Value), Response> {
+    let tenants = admin.call(Method::GET, "/tenants", None).await;
+    if tenants.status == StatusCode::UNAUTHORIZED {
+        return Err(token_page(q, here));
+    }
+    let first = tenants
+        .json
+        .as_array()
+        .and_then(|a| a.first())
+        .and_then(|t| t.get("mchid"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    Ok((q.mchid.clone().filter(|m| !m.is_empty()).unwrap_or(first), tenants.json))
+}
+
+/// One request of the journal, with its headers and bodies.
+async fn request_page(
+    State(state): State<MockState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let admin = Admin::new(&state, authorization(&headers, q.token.as_deref()));
+    let here = format!("{PREFIX}/requests/{}", pct(&id));
+    let reply = admin.call(Method::GET, &format!("/journal/{}", pct(&id)), None).await;
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return token_page(&q, &here);
+    }
+    let back = format!("{PREFIX}/requests{}", q.keep());
+    let mut body = top(&q, None, "", false);
+    let status = if reply.status.is_success() {
+        body.push_str(&format!(
+            "<main aria-labelledby=\"h-summary\">{}</main>",
+            detail::render(&reply.json, &back)
+        ));
+        StatusCode::OK
+    } else {
+        body.push_str(&format!(
+            "<main><h2>No request {}</h2><p>{}</p><p><a href=\"{}\">Back to all requests</a></p></main>",
+            esc(&id),
+            esc(&reply.summary()),
+            esc(&back)
+        ));
+        reply.status
+    };
+    html_response(status, document(&format!("Request {id}"), &body))
+}
+
+/// The payer page: a payment's amount and the payer's buttons.
+async fn payer_page(
+    State(state): State<MockState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let admin = Admin::new(&state, authorization(&headers, q.token.as_deref()));
+    let here = format!("{PREFIX}/payer");
+    let mchid = match resolve(&admin, &q, &here).await {
+        Ok((m, _)) => m,
+        Err(page) => return page,
+    };
+    let given = q.prepay_id.clone().unwrap_or_default();
+    let mut ctx = Ctx {
+        admin,
+        mchid,
+        form: FormContext { back: String::new(), token: q.token.clone() },
+        keep: q.keep(),
+    };
+    let mut body = top(&q, Some("payer"), "", !given.is_empty());
+    body.push_str(
+        "<main aria-labelledby=\"h-payer\"><h2 id=\"h-payer\">Pay with WeChat (the payer's side)</h2>\
+         <p class=\"note\">This page stands in for the payer's phone: open it with the \
+         <code>prepay_id</code> your back end got (JSAPI, APP) or the <code>h5_url</code> / \
+         <code>code_url</code> (H5, Native). Each button is one admin API call.</p>",
+    );
+    if given.is_empty() {
+        body.push_str(&payer::ask(&ctx, ""));
+    } else {
+        // Come back here after a form post, by prepay id (a URL in `_back` is refused).
+        let mut back = format!("{here}?{}", payer::order_query(&given));
+        if given.contains("://") {
+            let path =
+                format!("/payments/order?mchid={}&{}", pct(&ctx.mchid), payer::order_query(&given));
+            let reply = ctx.admin.call(Method::GET, &path, None).await;
+            back = format!("{here}?prepay_id={}", pct(&html::text(reply.json.get("prepay_id"))));
+        }
+        back.push_str(&format!("&mchid={}", pct(&ctx.mchid)));
+        if let Some(t) = &q.token {
+            back.push_str(&format!("&token={}", pct(t)));
+        }
+        ctx.form.back = back;
+        match payer::render(&ctx, &given).await {
+            // Live: the state follows the payment (also when a test pays it elsewhere).
+            Ok(html) => {
+                body.push_str(&format!("<div class=\"live\" id=\"live-payer\">{html}</div>"))
+            }
+            Err(html) => {
+                body.push_str(&html);
+                body.push_str(&payer::ask(&ctx, &given));
+            }
+        }
+    }
+    body.push_str("</main>");
+    html_response(StatusCode::OK, document("Payer", &body))
 }
 
 fn tenant_picker(tenants: &Value, mchid: &str, q: &PageQuery, here: &str) -> String {
@@ -304,6 +423,17 @@ fn static_forms(ctx: &Ctx, slug: &str) -> String {
     let f = &ctx.form;
     let m = esc(&ctx.mchid);
     match slug {
+        "sub-merchants" => format!(
+            "<h3>Reject or freeze with reasons</h3>{}<input type=\"hidden\" name=\"mchid\" value=\"{m}\">\
+             <label for=\"rej-id\">Applyment id</label> <input id=\"rej-id\" name=\"applyment_id\" required> \
+             <label for=\"rej-param\">Field</label> <input id=\"rej-param\" name=\"audit_detail[].param_name\" \
+             placeholder=\"id_card_copy\" required> <label for=\"rej-reason\">Reason</label> \
+             <input id=\"rej-reason\" name=\"audit_detail[].reject_reason\" size=\"40\" \
+             placeholder=\"身份证照片不清晰\" required> \
+             <button type=\"submit\" name=\"action\" value=\"reject\">Reject</button> \
+             <button type=\"submit\" name=\"action\" value=\"freeze\">Freeze</button></form>",
+            f.open("POST", "/applyments/{applyment_id}/{action}", None, "block"),
+        ),
         "money" => format!(
             "<h3>Move a withdrawal</h3>{}<input type=\"hidden\" name=\"mchid\" value=\"{m}\">\
              <label for=\"wd-id\">Withdraw id</label> <input id=\"wd-id\" name=\"withdraw_id\" required> \
@@ -402,6 +532,12 @@ async fn read_fields(mut multipart: Multipart) -> Result<Vec<(String, String)>, 
             Err(e) => return Err(e.to_string()),
         }
     }
+}
+
+/// No icon: an empty answer, so browsers do not ask the API's `/favicon.ico` (which the
+/// journal would record as a 404).
+async fn favicon() -> StatusCode {
+    StatusCode::NO_CONTENT
 }
 
 async fn css() -> impl IntoResponse {

@@ -17,6 +17,8 @@ pub(crate) struct Ctx {
     pub(crate) admin: Admin,
     pub(crate) mchid: String,
     pub(crate) form: FormContext,
+    /// The query string (`?mchid=…&token=…`, or empty) links carry to the next page.
+    pub(crate) keep: String,
 }
 
 impl Ctx {
@@ -36,6 +38,16 @@ impl Ctx {
 
     fn mchid_body(&self) -> Value {
         json!({ "mchid": self.mchid })
+    }
+
+    /// A dashboard link to `path` (which may have a query) keeping tenant and token.
+    pub(crate) fn link(&self, path: &str) -> String {
+        let href = match (self.keep.strip_prefix('?'), path.contains('?')) {
+            (Some(k), true) => format!("{}{path}&{k}", super::PREFIX),
+            (Some(k), false) => format!("{}{path}?{k}", super::PREFIX),
+            (None, _) => format!("{}{path}", super::PREFIX),
+        };
+        esc(&href)
     }
 }
 
@@ -67,10 +79,13 @@ pub(crate) async fn requests(ctx: &Ctx) -> String {
             let reason = text(v.get("reason"));
             let latency = e.get("latency_us").and_then(Value::as_u64).unwrap_or(0);
             let id = text(e.get("id"));
+            let href = ctx.link(&format!("/requests/{}", pct(&id)));
             let mut detail = format!(
                 "<details id=\"req-{}\"><summary>Details<span class=\"sr-only\"> of request {}</span></summary><dl>\
+                 <dt>Headers and bodies</dt><dd><a href=\"{href}\">Open request {}</a></dd>\
                  <dt>Request-ID</dt><dd><code>{}</code></dd><dt>Merchant</dt><dd>{}</dd>\
                  <dt>Path and query</dt><dd><code>{}</code></dd><dt>Signature check</dt><dd>{}</dd>",
+                esc(&id),
                 esc(&id),
                 esc(&id),
                 cell(e, "request_id"),
@@ -88,7 +103,7 @@ pub(crate) async fn requests(ctx: &Ctx) -> String {
             let status = text(e.get("status"));
             let class = if status.starts_with('2') { "ok" } else { "bad" };
             vec![
-                esc(&id),
+                format!("<a href=\"{href}\" aria-label=\"Request {0} in detail\">{0}</a>", esc(&id)),
                 time(e.get("virtual_time_unix")),
                 cell(e, "method"),
                 format!("<code>{}</code>", cell(e, "path")),
@@ -245,9 +260,16 @@ pub(crate) async fn orders(ctx: &Ctx) -> String {
                     format!("{} · {}", cell(&order, "sub_mchid"), cell(&order, "transaction_id")),
                 )
             };
-            let body = json!({ "mchid": ctx.mchid, "prepay_id": text(p.get("prepay_id")) });
+            let prepay_id = text(p.get("prepay_id"));
+            let body = json!({ "mchid": ctx.mchid, "prepay_id": prepay_id });
             let mut actions = String::from("<div class=\"actions\">");
-            for (verb, label) in [("pay", "Pay"), ("fail", "Fail"), ("close", "Close")] {
+            for (verb, label) in [
+                ("pay", "Pay"),
+                ("user-paying", "User paying"),
+                ("fail", "Fail"),
+                ("close", "Close"),
+                ("expire", "Expire"),
+            ] {
                 actions.push_str(&ctx.form.button(
                     label,
                     &format!("{label} order {name}"),
@@ -256,6 +278,12 @@ pub(crate) async fn orders(ctx: &Ctx) -> String {
                     Some(&body),
                 ));
             }
+            let _ = write!(
+                actions,
+                "<a href=\"{}\" aria-label=\"Payer page of order {}\">Payer page</a>",
+                ctx.link(&format!("/payer?prepay_id={}", pct(&prepay_id))),
+                esc(&name)
+            );
             actions.push_str("</div>");
             vec![
                 format!("<code>{}</code>", esc(&name)),
@@ -328,6 +356,7 @@ pub(crate) async fn money(ctx: &Ctx) -> String {
         Err(e) => out.push_str(&e),
     }
     out.push_str(&withdrawals(ctx).await);
+    out.push_str(&refunds_splits_subsidies(ctx).await);
     match ctx.get(&format!("/ledger/entries?mchid={m}&limit=50")).await {
         Ok(list) => {
             let rows: Vec<Vec<String>> = items(&list)
@@ -356,6 +385,51 @@ pub(crate) async fn money(ctx: &Ctx) -> String {
         Err(e) => out.push_str(&e),
     }
     out
+}
+
+/// The money moves besides payments and withdrawals, each read by its ledger kind.
+const OTHER_MOVES: [(&str, &str); 6] = [
+    ("REFUND", "refund (退款)"),
+    ("REFUND_RETURN", "advance refund returned"),
+    ("PROFIT_SHARING", "split (分账)"),
+    ("PROFIT_SHARING_RETURN", "split returned (分账回退)"),
+    ("SUBSIDY", "subsidy (补差)"),
+    ("SUBSIDY_RETURN", "subsidy returned (补差回退)"),
+];
+
+/// Refunds, splits and subsidies: the newest 20 ledger entries of each kind.
+async fn refunds_splits_subsidies(ctx: &Ctx) -> String {
+    let mut entries: Vec<(u64, Vec<String>)> = Vec::new();
+    for (kind, label) in OTHER_MOVES {
+        let list =
+            match ctx.get(&format!("/ledger/entries?mchid={}&kind={kind}&limit=20", ctx.m())).await
+            {
+                Ok(v) => v,
+                Err(e) => return e,
+            };
+        for e in items(&list) {
+            entries.push((
+                e.get("id").and_then(Value::as_u64).unwrap_or(0),
+                vec![
+                    cell(&e, "id"),
+                    time(e.get("time_unix")),
+                    esc(label),
+                    format!("<code>{}</code>", cell(&e, "reference")),
+                    cell(&e, "debit"),
+                    cell(&e, "credit"),
+                    fen(e.get("amount_fen")),
+                ],
+            ));
+        }
+    }
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let rows: Vec<Vec<String>> = entries.into_iter().map(|(_, r)| r).collect();
+    table(
+        "Refunds, splits and subsidies, newest first (their ledger entries)",
+        &["#", "Virtual time", "Move", "Reference", "Debit", "Credit", "CNY"],
+        &rows,
+        "No refund, split or subsidy yet.",
+    )
 }
 
 const WITHDRAW_EVENTS: [(&str, &str); 4] =
