@@ -269,41 +269,59 @@ async fn submit(
     let out_request_no = plain.out_request_no;
     let profile = state.timing();
     let applyment_id = state.store().transact(caller.tenant(), |tx| {
-        let now = tx.now_unix();
-        if let Some(id) = tx.area::<Applyments>().id_of(&out_request_no) {
-            let current = drive(tx, id, profile, false, None)?;
-            if current.facts.fingerprint == facts.fingerprint {
-                return Ok(id);
-            }
-            if current.stage() != Stage::Rejected {
-                return Err(business_error(
+        submit_checked(tx, &out_request_no, facts, &references, profile)
+    })?;
+    Ok(WxJson(SubmitApplymentResponse { applyment_id, out_request_no }))
+}
+
+/// A checked application (its sensitive members decrypted, [`rules::check`] passed) inside a
+/// transaction: the same `out_request_no` with the same content answers the same id, other
+/// content resubmits a rejected application; else the media and the rules between
+/// applications are checked and a new application starts `CHECKING`.
+///
+/// # Errors
+/// `400 INVALID_REQUEST` (a number in use, a bad MediaID, the per-administrator limit, a
+/// licence onboarded already, the tenant full).
+pub(crate) fn submit_checked(
+    tx: &mut Txn<'_>,
+    out_request_no: &str,
+    facts: Facts,
+    references: &[(String, String)],
+    profile: TimingProfile,
+) -> Result<u64, ApiError> {
+    let now = tx.now_unix();
+    if let Some(id) = tx.area::<Applyments>().id_of(out_request_no) {
+        let current = drive(tx, id, profile, false, None)?;
+        if current.facts.fingerprint == facts.fingerprint {
+            return Ok(id);
+        }
+        if current.stage() != Stage::Rejected {
+            return Err(business_error(
                     "/out_request_no",
-                    &out_request_no,
+                    out_request_no,
                     "业务申请编号已存在,且申请单当前状态不可修改",
                     format!(
                         "application {id} with this out_request_no is {} and has other content; only a REJECTED application can be resubmitted",
                         current.stage().state()
                     ),
                 ));
-            }
-            check_media(tx, &references)?;
-            check_between_applications(tx, &facts, Some(id))?;
-            drive(tx, id, profile, false, Some(Event::Resubmitted(Box::new(facts))))?;
-            return Ok(id);
         }
-        check_media(tx, &references)?;
-        check_between_applications(tx, &facts, None)?;
-        let applyments = tx.area_mut::<Applyments>();
-        if applyments.records.len() >= MAX_APPLYMENTS {
-            return Err(ApiError::invalid_request(format!(
+        check_media(tx, references)?;
+        check_between_applications(tx, &facts, Some(id))?;
+        drive(tx, id, profile, false, Some(Event::Resubmitted(Box::new(facts))))?;
+        return Ok(id);
+    }
+    check_media(tx, references)?;
+    check_between_applications(tx, &facts, None)?;
+    let applyments = tx.area_mut::<Applyments>();
+    if applyments.records.len() >= MAX_APPLYMENTS {
+        return Err(ApiError::invalid_request(format!(
                 "this mock keeps at most {MAX_APPLYMENTS} applications per merchant; reset it (POST /mock/admin/reset)"
             )));
-        }
-        let id = applyments.next_id();
-        applyments.insert(Record::new(id, out_request_no.clone(), facts, now));
-        Ok(id)
-    })?;
-    Ok(WxJson(SubmitApplymentResponse { applyment_id, out_request_no }))
+    }
+    let id = applyments.next_id();
+    applyments.insert(Record::new(id, out_request_no.to_owned(), facts, now));
+    Ok(id)
 }
 
 async fn query_by_id(

@@ -149,22 +149,22 @@ fn not_enough() -> ApiError {
 }
 
 /// A create as the area sees it, from either endpoint.
-struct NewWithdrawal<'a> {
-    owner: Owner,
-    mchid: &'a str,
-    out_request_no: &'a str,
-    amount_fen: i64,
-    account_type: AccountType,
-    remark: Option<&'a String>,
-    bank_memo: Option<&'a String>,
-    notify_url: Option<&'a String>,
+pub(crate) struct NewWithdrawal<'a> {
+    pub(crate) owner: Owner,
+    pub(crate) mchid: &'a str,
+    pub(crate) out_request_no: &'a str,
+    pub(crate) amount_fen: i64,
+    pub(crate) account_type: AccountType,
+    pub(crate) remark: Option<&'a String>,
+    pub(crate) bank_memo: Option<&'a String>,
+    pub(crate) notify_url: Option<&'a String>,
 }
 
 /// What a create did: the withdrawal, and whether it stays INIT (answered NOT_ENOUGH after
 /// the transaction committed, so the INIT record is kept).
-struct Created {
-    withdrawal: Withdrawal,
-    short: bool,
+pub(crate) struct Created {
+    pub(crate) withdrawal: Withdrawal,
+    pub(crate) short: bool,
 }
 
 fn source_of(account_type: &AccountType) -> Result<Purpose, ApiError> {
@@ -439,18 +439,32 @@ fn run_create(
     caller: &Caller,
     req: &NewWithdrawal<'_>,
 ) -> Result<Withdrawal, ApiError> {
-    let created = state.store().transact(caller.tenant(), |tx| {
-        if let Owner::Sub(m) = &req.owner {
-            if !tx.is_sub_merchant(m) {
-                return Err(ApiError::no_auth("二级商户未入驻本平台").with_value(m.to_string()));
-            }
-        }
-        create(tx, req, state.timing())
-    })?;
+    let created =
+        state.store().transact(caller.tenant(), |tx| create_for(tx, req, state.timing()))?;
     if created.short {
         return Err(not_enough());
     }
     Ok(created.withdrawal)
+}
+
+/// A create from either endpoint inside a transaction: a sub-merchant's must be onboarded
+/// here. A `short` outcome is meant to commit (the INIT record is kept) and then be answered
+/// `403 NOT_ENOUGH`.
+///
+/// # Errors
+/// `403 NO_AUTH`; as `create`: `400 PARAM_ERROR`, `400 INVALID_REQUEST`,
+/// `429 FREQUENCY_LIMITED`.
+pub(crate) fn create_for(
+    tx: &mut Txn<'_>,
+    req: &NewWithdrawal<'_>,
+    profile: TimingProfile,
+) -> Result<Created, ApiError> {
+    if let Owner::Sub(m) = &req.owner {
+        if !tx.is_sub_merchant(m) {
+            return Err(ApiError::no_auth("二级商户未入驻本平台").with_value(m.to_string()));
+        }
+    }
+    create(tx, req, profile)
 }
 
 async fn sub_create(
@@ -502,7 +516,7 @@ async fn platform_create(
 }
 
 /// Finds a withdrawal of `owner` by id or out_request_no, after landing due arrivals.
-fn find(
+pub(crate) fn find(
     tx: &mut Txn<'_>,
     owner: &Owner,
     id: Option<&str>,

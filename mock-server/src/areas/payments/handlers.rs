@@ -116,7 +116,22 @@ fn partner_prepay(
     req: PartnerPrepayRequest,
     channel: PrepayChannel,
 ) -> Result<Response, ApiError> {
-    rules::partner_prepay(&req, channel, caller.tenant(), caller.now_unix())?;
+    let draft = partner_draft(req, channel, caller.tenant(), caller.now_unix())?;
+    answer(state, caller, draft)
+}
+
+/// Checks a partner prepay of `tenant` at `now_unix` ([`rules::partner_prepay`]) and turns it
+/// into the payment to create ([`ops::prepay`] takes it inside a transaction).
+///
+/// # Errors
+/// As [`rules::partner_prepay`].
+pub(crate) fn partner_draft(
+    req: PartnerPrepayRequest,
+    channel: PrepayChannel,
+    tenant: &crate::tenant::Tenant,
+    now_unix: i64,
+) -> Result<Draft, ApiError> {
+    rules::partner_prepay(&req, channel, tenant, now_unix)?;
     let fingerprint = rules::fingerprint(&req, channel);
     let settle = req.settle_info.unwrap_or_default();
     let (sp_openid, sub_openid) = req.payer.map_or((None, None), |p| (p.sp_openid, p.sub_openid));
@@ -148,7 +163,7 @@ fn partner_prepay(
             refund_started: false,
         }],
     };
-    answer(state, caller, draft)
+    Ok(draft)
 }
 
 pub(super) async fn combine_query(
@@ -203,7 +218,7 @@ pub(super) async fn combine_close(
 }
 
 /// Closes payment `id`; one that `time_expire` already closed is closed, so that is a success.
-fn close(
+pub(crate) fn close(
     tx: &mut Txn<'_>,
     id: PaymentId,
     profile: crate::policy::TimingProfile,

@@ -27,13 +27,13 @@
 //! [`Payments::trade_by_transaction_id`] / [`Payments::trade_by_out_trade_no`] and mark a
 //! refund with [`Payments::mark_refund`].
 
-mod handlers;
+pub(crate) mod handlers;
 pub(crate) mod limits;
 pub(crate) mod machine;
 pub(crate) mod magic;
 pub(crate) mod ops;
 pub(crate) mod rules;
-mod settle;
+pub(crate) mod settle;
 #[cfg(test)]
 mod tests;
 mod views;
