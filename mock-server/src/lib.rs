@@ -52,6 +52,7 @@ pub mod process;
 pub mod protocol;
 pub mod server;
 pub mod signing;
+pub mod sim;
 pub mod state;
 pub mod store;
 pub mod tenant;

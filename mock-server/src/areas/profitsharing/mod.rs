@@ -239,6 +239,9 @@ pub(crate) fn create_order(
         }
     }
     let cap = money.split_cap_fen(&funds::settings(tx));
+    // The simulation's deliberately injected bug (compiled only with `sim-bugs`): no cap.
+    #[cfg(feature = "sim-bugs")]
+    let cap = if tx.area::<crate::sim::InjectedBugs>().skip_split_cap { i64::MAX } else { cap };
     let split_after = money.split_fen.checked_add(total).unwrap_or(i64::MAX);
     if split_after > cap {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "RULE_LIMIT", "分账金额超过最大分账比例")
