@@ -183,6 +183,9 @@ pub struct MockConfig {
     /// Tenants besides (or replacing) the built-in one; TOML `[[tenant]]`.
     #[serde(rename = "tenant")]
     pub tenants: Vec<TenantConfig>,
+    /// Keep state durably in this folder (a write-ahead journal, see `persist`); `None`: in
+    /// memory only. Relative to the configuration file's folder when read from a file.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for MockConfig {
@@ -194,6 +197,7 @@ impl Default for MockConfig {
             builtin_tenant: true,
             admin_token: None,
             tenants: Vec::new(),
+            data_dir: None,
         }
     }
 }
@@ -220,6 +224,9 @@ impl MockConfig {
         let base = path.parent().unwrap_or_else(|| Path::new("."));
         for t in &mut config.tenants {
             t.resolve_paths(base);
+        }
+        if let Some(dir) = &mut config.data_dir {
+            *dir = base.join(&*dir);
         }
         Ok(config)
     }

@@ -47,6 +47,7 @@ pub mod identity;
 pub mod journal;
 pub mod ledger;
 pub mod notification;
+pub mod persist;
 pub mod policy;
 pub mod process;
 pub mod protocol;
@@ -81,7 +82,28 @@ pub const ADMIN_PREFIX: &str = admin::PREFIX;
 /// The whole application: API areas behind the protocol layer, the admin API beside it.
 /// Serve it with [`serve`], or call it directly with `tower::ServiceExt::oneshot` in tests.
 pub fn app(state: MockState) -> Router {
-    let api = Router::new()
+    let api = api_routes()
+        // Innermost, right around the handlers: in durable mode (`--data-dir`) each request
+        // runs as a journaled command (see `persist`); otherwise a pass-through.
+        .layer(from_fn_with_state(state.clone(), persist::api_layer))
+        // Inside the protocol layer: faults apply to verified requests only, and an injected
+        // error is signed and journaled like any answer.
+        .layer(from_fn_with_state(state.clone(), faults::layer))
+        // The protocol layer enforces `max_body_bytes` while buffering the body; axum's own
+        // 2 MB default would otherwise refuse media uploads below that limit.
+        .layer(DefaultBodyLimit::disable())
+        .layer(from_fn_with_state(state.clone(), protocol::layer));
+    Router::new()
+        .nest(admin::PREFIX, admin::routes(state.clone()))
+        .merge(dashboard::routes())
+        .merge(api)
+        .with_state(state)
+}
+
+/// The API areas' routes, without the protocol and fault layers: what [`app`] serves
+/// behind them, and what the durable-state replay calls directly.
+fn api_routes() -> Router<MockState> {
+    Router::new()
         .merge(areas::certificates::routes())
         .merge(areas::echo::routes())
         .merge(areas::applyment::routes())
@@ -97,18 +119,6 @@ pub fn app(state: MockState) -> Router {
         .merge(areas::bill::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        // Inside the protocol layer: faults apply to verified requests only, and an injected
-        // error is signed and journaled like any answer.
-        .layer(from_fn_with_state(state.clone(), faults::layer))
-        // The protocol layer enforces `max_body_bytes` while buffering the body; axum's own
-        // 2 MB default would otherwise refuse media uploads below that limit.
-        .layer(DefaultBodyLimit::disable())
-        .layer(from_fn_with_state(state.clone(), protocol::layer));
-    Router::new()
-        .nest(admin::PREFIX, admin::routes(state.clone()))
-        .merge(dashboard::routes())
-        .merge(api)
-        .with_state(state)
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -40,6 +40,10 @@ struct Cli {
     /// Folder to write the built-in key files to (default: a folder under the system temp dir).
     #[arg(long, env = "WECHATPAY_MOCK_KEYS_DIR")]
     keys_dir: Option<PathBuf>,
+    /// Keep state durably in this folder: every acknowledged write survives a crash and a
+    /// restart (a write-ahead journal, replayed at start). Default: in memory only.
+    #[arg(long, env = "WECHATPAY_MOCK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -89,7 +93,22 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     wechatpay_mock::process::check_admin_exposure(cli.addr, config.admin_token.is_some())?;
-    let state = MockState::new(&config)?;
+    if let Some(dir) = &cli.data_dir {
+        config.data_dir = Some(dir.clone());
+    }
+    let state = match &config.data_dir {
+        None => MockState::new(&config)?,
+        Some(dir) => {
+            let (state, r) = wechatpay_mock::persist::open(&config, dir, None).await?;
+            tracing::info!(
+                target: "wechatpay_mock::persist",
+                records = r.records, torn_bytes = r.torn_bytes, diverged = r.diverged,
+                requeued_deliveries = r.requeued_deliveries, millis = r.millis,
+                "state replayed from {}", dir.display()
+            );
+            state
+        }
+    };
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(cli.addr, cli.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", cli.addr, cli.port))?;
@@ -99,7 +118,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("wechatpay-mock-{}", addr.port())));
     print_banner(&state, addr, &keys_dir)?;
-    serve(listener, state, wechatpay_mock::process::shutdown_signal()).await?;
+    serve(listener, state.clone(), wechatpay_mock::process::shutdown_signal()).await?;
+    if let Some(p) = state.persist() {
+        p.close();
+        let stats = p.stats();
+        tracing::info!(target: "wechatpay_mock::persist", records = stats.records, fsyncs = stats.syncs, "journal closed");
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -135,6 +159,10 @@ fn print_banner(state: &MockState, addr: SocketAddr, keys_dir: &Path) -> std::io
     println!("  base URL      {base}");
     println!("  admin API     {base}{}", wechatpay_mock::ADMIN_PREFIX);
     println!("  timing        {}", state.timing().as_str());
+    match state.persist() {
+        Some(p) => println!("  state         durable: {}", p.journal_path().display()),
+        None => println!("  state         in memory (--data-dir DIR keeps it)"),
+    }
     for tenant in state.tenants().iter() {
         let id = tenant.credentials();
         println!();

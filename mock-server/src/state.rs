@@ -45,6 +45,8 @@ struct Inner {
     journal: Journal,
     faults: Faults,
     settings: Settings,
+    /// Durable mode (`--data-dir`): the journal every state change goes through.
+    persist: Option<Arc<crate::persist::Persist>>,
 }
 
 /// A merchant id the mock does not serve.
@@ -66,6 +68,23 @@ impl MockState {
     /// # Errors
     /// [`ConfigError`] when a tenant cannot be built or a limit is zero.
     pub fn with_clock(config: &MockConfig, base: Arc<dyn Clock>) -> Result<Self, ConfigError> {
+        Self::build(config, base, None)
+    }
+
+    /// Durable state: built by [`crate::persist::open`], which replays the journal into it.
+    pub(crate) fn with_persist(
+        config: &MockConfig,
+        base: Arc<dyn Clock>,
+        persist: Arc<crate::persist::Persist>,
+    ) -> Result<Self, ConfigError> {
+        Self::build(config, base, Some(persist))
+    }
+
+    fn build(
+        config: &MockConfig,
+        base: Arc<dyn Clock>,
+        persist: Option<Arc<crate::persist::Persist>>,
+    ) -> Result<Self, ConfigError> {
         if config.max_body_bytes == 0 {
             return Err(ConfigError::Invalid("max_body_bytes must be above 0".into()));
         }
@@ -81,6 +100,7 @@ impl MockState {
                     max_body_bytes: config.max_body_bytes,
                     admin_token: config.admin_token.clone(),
                 },
+                persist,
             }),
         })
     }
@@ -108,6 +128,11 @@ impl MockState {
     /// The fault rules.
     pub fn faults(&self) -> &Faults {
         &self.inner.faults
+    }
+
+    /// The durable-state journal, when started with a data directory.
+    pub fn persist(&self) -> Option<&Arc<crate::persist::Persist>> {
+        self.inner.persist.as_ref()
     }
 
     /// Settings.

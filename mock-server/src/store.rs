@@ -25,6 +25,7 @@
 use std::any::{Any, TypeId};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::Notify;
@@ -87,6 +88,9 @@ struct Shared {
     state: Mutex<State>,
     /// Woken after a transaction that enqueued a callback committed.
     outbox: Notify,
+    /// Bumped by every commit that changed something and by every reset (see
+    /// [`Store::generation`]).
+    generation: AtomicU64,
 }
 
 impl Store {
@@ -106,6 +110,17 @@ impl Store {
     /// that enqueued a callback; the callback dispatcher waits on it.
     pub fn outbox(&self) -> &Notify {
         &self.shared.outbox
+    }
+
+    /// A number that changes whenever the state may have changed: every commit of a
+    /// transaction that staged an area, and every reset. Durable mode (`crate::persist`)
+    /// compares it before and after a command to know whether to journal the command.
+    pub fn generation(&self) -> u64 {
+        self.shared.generation.load(Ordering::SeqCst)
+    }
+
+    fn bump(&self) {
+        self.shared.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Reads one area of `tenant`.
@@ -138,6 +153,10 @@ impl Store {
             Txn { tenant, now_unix, committed: &*committed, staged: HashMap::new(), wake: false };
         let out = f(&mut txn)?;
         let Txn { staged, wake, .. } = txn;
+        if !staged.is_empty() {
+            // Durable mode's hook: see `Store::generation`.
+            self.bump();
+        }
         committed.extend(staged);
         drop(state);
         if wake {
@@ -149,11 +168,13 @@ impl Store {
     /// Forgets `mchid`'s state (it is seeded again from the configuration on next use).
     pub fn reset_tenant(&self, mchid: &str) {
         self.lock().tenants.remove(mchid);
+        self.bump();
     }
 
     /// Forgets every tenant's state.
     pub fn reset_all(&self) {
         self.lock().tenants.clear();
+        self.bump();
     }
 }
 

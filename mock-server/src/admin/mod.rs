@@ -57,6 +57,8 @@ pub(crate) fn routes(state: MockState) -> Router<MockState> {
         .merge(settlement_money::routes())
         .merge(withdraw::routes())
         .fallback(not_found)
+        // Durable mode (`--data-dir`): admin calls run as journaled commands (`persist`).
+        .layer(from_fn_with_state(state.clone(), crate::persist::admin_layer))
         .layer(from_fn_with_state(state, require_token))
 }
 

@@ -120,9 +120,15 @@ pub(crate) enum MintError {
 
 fn alphanumeric(n: usize) -> String {
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    (0..n)
-        .map(|_| char::from(CHARS.get(rand::random_range(0..CHARS.len())).copied().unwrap_or(b'0')))
-        .collect()
+    use rand::Rng;
+    // Replayable in durable mode (see `persist::entropy`).
+    crate::persist::entropy::with_rng(|rng| {
+        (0..n)
+            .map(|_| {
+                char::from(CHARS.get(rng.random_range(0..CHARS.len())).copied().unwrap_or(b'0'))
+            })
+            .collect()
+    })
 }
 
 /// The tenant whose app ids include `appid`.
@@ -265,7 +271,9 @@ async fn jscode2session(
     let code = q.js_code.clone();
     match exchange(&state, q, code, CodeKind::MiniProgram) {
         Ok(g) => {
-            let session_key = wechatpay_crypto::base64::encode(rand::random::<[u8; 16]>());
+            let mut key = [0u8; 16];
+            crate::persist::entropy::with_rng(|rng| rng.fill_bytes(&mut key));
+            let session_key = wechatpay_crypto::base64::encode(key);
             let mut answer = json!({ "openid": g.openid, "session_key": session_key });
             if let (Some(unionid), Some(map)) = (g.unionid, answer.as_object_mut()) {
                 map.insert("unionid".into(), unionid.into());

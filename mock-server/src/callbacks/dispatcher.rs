@@ -79,15 +79,8 @@ async fn run(state: MockState) {
             let now = tenant.now_unix();
             let room = MAX_IN_FLIGHT.saturating_sub(sends.len());
             if due <= now && room > 0 {
-                let claims = state
-                    .store()
-                    .transact(tenant, |tx| {
-                        let now = tx.now_unix();
-                        Ok::<_, std::convert::Infallible>(
-                            tx.area_mut::<Callbacks>().claim_due(now, room),
-                        )
-                    })
-                    .unwrap_or_else(|never| match never {});
+                // Through `persist`: journaled in durable mode.
+                let claims = crate::persist::claim_due(&state, tenant, room).await;
                 for claim in claims {
                     sends.spawn(attempt(state.clone(), Arc::clone(tenant), client.clone(), claim));
                 }
@@ -128,15 +121,7 @@ async fn attempt(state: MockState, tenant: Arc<Tenant>, client: HttpClient, clai
             faults.on_callback(&claim.mchid, &claim.event_type, CallbackPhase::BeforeFirst);
         if let Some(secs) = before.delay_secs {
             tracing::info!(target: "wechatpay_mock::callback", id = %claim.id, secs, "first attempt delayed by a fault rule");
-            state
-                .store()
-                .transact(&tenant, |tx| {
-                    let now = tx.now_unix();
-                    tx.area_mut::<Callbacks>().postpone(&claim, now, secs);
-                    tx.wake_outbox_on_commit();
-                    Ok::<_, std::convert::Infallible>(())
-                })
-                .unwrap_or_else(|never| match never {});
+            crate::persist::postpone(&state, &tenant, &claim, secs).await;
             return;
         }
     }
@@ -177,17 +162,8 @@ async fn attempt(state: MockState, tenant: Arc<Tenant>, client: HttpClient, clai
         }
     }
     let max_attempts = tenant.callback_policy().max_attempts;
-    state
-        .store()
-        .transact(&tenant, |tx| {
-            tx.area_mut::<Callbacks>().record(
-                &claim,
-                Round { attempts, delivered, at_unix },
-                max_attempts,
-            );
-            Ok::<_, std::convert::Infallible>(())
-        })
-        .unwrap_or_else(|never| match never {});
+    let round = Round { attempts, delivered, at_unix };
+    crate::persist::record_round(&state, &tenant, &claim, round, max_attempts).await;
 }
 
 fn failure(kind: AttemptKind, at_unix: i64, started: Instant, error: String) -> Attempt {

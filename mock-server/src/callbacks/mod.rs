@@ -200,7 +200,7 @@ pub enum DeliveryStatus {
 }
 
 /// What an attempt was.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptKind {
     /// A delivery attempt (counts toward `max_attempts`).
@@ -212,8 +212,8 @@ pub enum AttemptKind {
     Probe,
 }
 
-/// One attempt, as logged.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One attempt, as logged (and journaled in durable mode).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Attempt {
     /// 1, 2, 3 … within the delivery (probes and duplicates included).
     pub number: u32,
@@ -625,7 +625,11 @@ impl Callbacks {
 }
 
 fn random_digits(n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + rand::random_range(0..10u8))).collect()
+    use rand::Rng;
+    // Replayable in durable mode (see `persist::entropy`).
+    crate::persist::entropy::with_rng(|rng| {
+        (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
+    })
 }
 
 impl Txn<'_> {
