@@ -36,7 +36,9 @@ pub(crate) const SERIAL: Header = Header {
     key: HeaderName::from_static("wechatpay-serial"),
     max_len: 64,
 };
-/// `Wechatpay-Signature`: 344 base64 characters for RSA-2048; crypto refuses more than 1024.
+/// `Wechatpay-Signature`: 344 base64 characters for RSA-2048; crypto refuses more than
+/// [`MAX_SIGNATURE_BASE64_LEN`](wechatpay_crypto::verifier::MAX_SIGNATURE_BASE64_LEN) before
+/// decoding. This header bound only keeps a hostile value from being copied around.
 pub(crate) const SIGNATURE: Header = Header {
     name: "Wechatpay-Signature",
     key: HeaderName::from_static("wechatpay-signature"),
