@@ -36,6 +36,13 @@
 //!   [`config`].
 //! - [`testing`]: signed canned responses and callbacks for stub-server tests.
 #![forbid(unsafe_code)]
+// Every request body, header and admin call is external input: no unwrap, expect, panic! or
+// indexing that could panic on it (unit tests may).
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
 
 pub mod callbacks;
 pub mod clock;

@@ -62,6 +62,8 @@ impl MockServer {
     /// # Panics
     /// If no loopback port can be bound: a test environment problem, reported loudly the
     /// way test servers do. Use [`MockServer::builder`] to get the error instead.
+    // The one documented panic: a convenience constructor for tests (see `# Panics`).
+    #[allow(clippy::panic)]
     pub async fn start() -> Self {
         match Self::builder().start().await {
             Ok(server) => server,

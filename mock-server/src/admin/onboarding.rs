@@ -249,7 +249,9 @@ async fn payment(
         Ok(record_payment(tx, &sub_mchid, profile))
     })?;
     let mut shown = settlement_view(&state, &tenant, &sub_mchid)?;
-    shown["verification_started"] = Value::Bool(started);
+    if let Some(shown) = shown.as_object_mut() {
+        shown.insert("verification_started".into(), Value::Bool(started));
+    }
     Ok(Json(shown))
 }
 

@@ -178,7 +178,9 @@ pub(crate) async fn sub_merchants(ctx: &Ctx, tenants: &Value) -> String {
             for (action, label) in APPLYMENT_ACTIONS {
                 let mut body = ctx.mchid_body();
                 if action == "verify-account" {
-                    body["via"] = json!("remittance");
+                    if let Some(body) = body.as_object_mut() {
+                        body.insert("via".into(), json!("remittance"));
+                    }
                 }
                 actions.push_str(&ctx.form.button(
                     label,
