@@ -208,7 +208,7 @@ open_enum! {
 /// Start from [`SubmitApplymentRequest::new`] with the members every subject type needs and
 /// add the documents of its `organization_type` (see the [module docs](self)) with
 /// struct-update syntax.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmitApplymentRequest {
     /// Platform-defined application number (业务申请编号).
     pub out_request_no: String,
@@ -340,7 +340,7 @@ pub struct FinanceInstitutionInfo {
 }
 
 /// The legal person's or operator's mainland ID card (经营者/法人身份证信息).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdCardInfo {
     /// ID card portrait side (MediaID) (身份证人像面照片).
     pub id_card_copy: String,
@@ -370,7 +370,7 @@ pub struct IdCardInfo {
 }
 
 /// The legal person's or operator's identity document other than a mainland ID card (经营者/法人其他类型证件信息).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdDocInfo {
     /// Document front image (MediaID) (证件正面照片).
     pub id_doc_copy: String,
@@ -400,7 +400,7 @@ pub struct IdDocInfo {
 }
 
 /// One ultimate beneficial owner of an enterprise (最终受益人信息).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UboInfo {
     /// UBO document type (证件类型).
     pub ubo_id_doc_type: IdDocType,
@@ -437,7 +437,7 @@ pub struct UboInfo {
 }
 
 /// The settlement bank account (结算账户信息).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplymentAccountInfo {
     /// Bank account type code (账户类型).
     ///
@@ -490,7 +490,7 @@ pub struct AccountCertInfo {
 }
 
 /// The super administrator, who manages the merchant account (超级管理员信息).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactInfo {
     /// Administrator type code (超级管理员类型).
     ///
@@ -600,7 +600,7 @@ pub struct SubmitApplymentResponse {
 
 /// The state of an application (申请单状态): the response of `applyment.query_by_id` and
 /// `applyment.query_by_out_request_no`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applyment {
     /// Application state (申请状态).
     ///
@@ -644,7 +644,7 @@ pub struct Applyment {
 
 /// Remittance instructions that verify the settlement account, while the state is
 /// `ACCOUNT_NEED_VERIFY` (汇款账户验证信息).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountValidation {
     /// Account name the merchant must remit from (付款户名).
     ///
@@ -722,6 +722,22 @@ impl SubmitApplymentRequest {
     }
 }
 
+impl Applyment {
+    /// JSON pointers of the members that arrive RSA-OAEP encrypted to the merchant's key and
+    /// that the SDK decrypts in place, so `Debug` redacts them like [`SensitiveFields`].
+    pub const ENCRYPTED_FIELDS: &'static [&'static str] =
+        &["/account_validation/account_name", "/account_validation/account_no"];
+}
+
+redacted_debug!(SubmitApplymentRequest, SubmitApplymentRequest::SENSITIVE_FIELDS);
+redacted_debug!(IdCardInfo, SubmitApplymentRequest::SENSITIVE_FIELDS, "/id_card_info");
+redacted_debug!(IdDocInfo, SubmitApplymentRequest::SENSITIVE_FIELDS, "/id_doc_info");
+redacted_debug!(UboInfo, SubmitApplymentRequest::SENSITIVE_FIELDS, "/ubo_info_list/*");
+redacted_debug!(ApplymentAccountInfo, SubmitApplymentRequest::SENSITIVE_FIELDS, "/account_info");
+redacted_debug!(ContactInfo, SubmitApplymentRequest::SENSITIVE_FIELDS, "/contact_info");
+redacted_debug!(Applyment, Applyment::ENCRYPTED_FIELDS);
+redacted_debug!(AccountValidation, Applyment::ENCRYPTED_FIELDS, "/account_validation");
+
 impl SensitiveFields for SubmitApplymentRequest {
     const SENSITIVE_FIELDS: &'static [&'static str] = &[
         "/id_card_info/id_card_name",
@@ -740,4 +756,123 @@ impl SensitiveFields for SubmitApplymentRequest {
         "/contact_info/mobile_phone",
         "/contact_info/contact_email",
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitive::check::redaction;
+
+    fn date() -> Date {
+        "2020-01-01".parse().unwrap()
+    }
+
+    fn request() -> SubmitApplymentRequest {
+        let mut request = SubmitApplymentRequest::new(
+            "APPLY-0001",
+            OrganizationType::Enterprise,
+            ApplymentAccountInfo {
+                bank_account_type: BankAccountType::Corporate,
+                account_bank: "招商银行".into(),
+                account_name: "secret-account-name".into(),
+                bank_address_code: "440300".into(),
+                bank_branch_id: None,
+                bank_name: None,
+                account_number: "secret-account-number".into(),
+                account_cert_info: None,
+            },
+            ContactInfo {
+                contact_type: ContactType::Super,
+                contact_name: "secret-contact-name".into(),
+                contact_id_doc_type: Some(IdDocType::MainlandIdcard),
+                contact_id_card_number: Some("secret-contact-id".into()),
+                mobile_phone: "secret-mobile".into(),
+                contact_email: "secret-email".into(),
+                ..ContactInfo::default()
+            },
+            SalesSceneInfo { store_name: "store".into(), ..SalesSceneInfo::default() },
+            "short",
+        );
+        request.id_card_info = Some(IdCardInfo {
+            id_card_copy: "media-front".into(),
+            id_card_national: "media-back".into(),
+            id_card_name: "secret-id-card-name".into(),
+            id_card_number: "secret-id-card-number".into(),
+            id_card_address: Some("secret-id-card-address".into()),
+            id_card_valid_time_begin: date(),
+            id_card_valid_time: "长期".into(),
+        });
+        request.id_doc_info = Some(IdDocInfo {
+            id_doc_copy: "media-doc".into(),
+            id_doc_copy_back: None,
+            id_doc_name: "secret-id-doc-name".into(),
+            id_doc_number: "secret-id-doc-number".into(),
+            id_doc_address: Some("secret-id-doc-address".into()),
+            doc_period_begin: date(),
+            doc_period_end: "长期".into(),
+        });
+        request.ubo_info_list = Some(vec![UboInfo {
+            ubo_id_doc_type: IdDocType::MainlandIdcard,
+            ubo_id_doc_copy: "media-ubo".into(),
+            ubo_id_doc_copy_back: None,
+            ubo_id_doc_name: "secret-ubo-name".into(),
+            ubo_id_doc_number: "secret-ubo-number".into(),
+            ubo_id_doc_address: Some("secret-ubo-address".into()),
+            ubo_id_doc_period_begin: date(),
+            ubo_id_doc_period_end: "长期".into(),
+        }]);
+        request
+    }
+
+    // Proves Debug of the request and of every type on the way to a sensitive member shows
+    // none of the plaintext that SENSITIVE_FIELDS names, but still the other members.
+    #[test]
+    fn submit_request_debug_redacts_every_sensitive_member() {
+        let request = request();
+        redaction(&request, SubmitApplymentRequest::SENSITIVE_FIELDS)
+            .nested::<IdCardInfo>("/id_card_info")
+            .nested::<IdDocInfo>("/id_doc_info")
+            .nested::<UboInfo>("/ubo_info_list/*")
+            .nested::<ApplymentAccountInfo>("/account_info")
+            .nested::<ContactInfo>("/contact_info")
+            .finish();
+        let shown = format!("{request:?}");
+        assert!(shown.starts_with("SubmitApplymentRequest {"), "{shown}");
+        for visible in ["APPLY-0001", "media-front", "招商银行", "secret-"] {
+            assert_eq!(shown.contains(visible), visible != "secret-", "{visible}: {shown}");
+        }
+        let shown = format!("{:?}", request.contact_info);
+        assert!(shown.starts_with("ContactInfo {") && shown.contains(r#""contact_type":"66""#));
+    }
+
+    // Proves the query response's members that the SDK decrypts are redacted too.
+    #[test]
+    fn applyment_debug_redacts_decrypted_members() {
+        let applyment = Applyment {
+            applyment_state: ApplymentState::AccountNeedVerify,
+            applyment_state_desc: "待账户验证".into(),
+            sign_url: None,
+            sign_state: None,
+            sub_mchid: None,
+            account_validation: Some(AccountValidation {
+                account_name: "secret-payer-name".into(),
+                account_no: Some("secret-payer-card".into()),
+                pay_amount: 123,
+                destination_account_number: "7222223333322332".into(),
+                destination_account_name: "财付通支付科技有限公司".into(),
+                destination_account_bank: "招商银行威盛大厦支行".into(),
+                city: "深圳".into(),
+                remark: "入驻账户验证".into(),
+                deadline: "2018-12-10 17:09:01".into(),
+            }),
+            audit_detail: None,
+            legal_validation_url: None,
+            out_request_no: "APPLY-0001".into(),
+            applyment_id: 2_000_002_124_775_691,
+        };
+        redaction(&applyment, Applyment::ENCRYPTED_FIELDS)
+            .nested::<AccountValidation>("/account_validation")
+            .finish();
+        assert!(format!("{applyment:?}").contains("7222223333322332"));
+    }
 }

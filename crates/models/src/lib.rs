@@ -19,7 +19,8 @@
 //!   mock server to read.
 //! - Members WeChat Pay wants RSA-OAEP encrypted are plain `String`s holding plaintext or
 //!   ciphertext; every request type names them through [`SensitiveFields`], and
-//!   [`sensitive::visit_strings_mut`] walks them.
+//!   [`sensitive::visit_strings_mut`] walks them. `Debug` shows them as `"[redacted]"`
+//!   ([`sensitive::fmt_redacted`]).
 //! - Members only one source lists, or on which sources disagree, say so in their docs
 //!   ("Uncertain: …").
 //!
@@ -92,6 +93,7 @@ pub mod error;
 pub mod formats;
 pub mod notify;
 pub mod promotion;
+#[macro_use]
 pub mod sensitive;
 pub mod time;
 

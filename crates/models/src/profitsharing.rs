@@ -194,7 +194,7 @@ pub struct ProfitSharingNotificationReceiver {
 ///
 /// The order must have been paid with `settle_info.profit_sharing = true`. Splitting is
 /// asynchronous: query the order or wait for `PROFITSHARING.SUCCESS`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateOrderRequest {
     /// Appid (official account / mini program / app) (公众账号ID).
     ///
@@ -225,7 +225,7 @@ pub struct CreateOrderRequest {
 }
 
 /// One receiver of a profit-sharing request (分账接收方).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateOrderReceiver {
     /// Receiver type (分账接收方类型).
     pub r#type: ReceiverType,
@@ -466,7 +466,7 @@ pub struct UnsplitAmount {
 ///
 /// Receivers belong to the platform and serve every sub-merchant; the platform itself is one
 /// by default.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddReceiverRequest {
     /// Appid (official account / mini program / app) (公众账号ID).
     pub appid: String,
@@ -566,6 +566,10 @@ pub struct AfterSalesOrder {
     pub fail_reason: Option<ProfitSharingFailReason>,
 }
 
+redacted_debug!(CreateOrderRequest, CreateOrderRequest::SENSITIVE_FIELDS);
+redacted_debug!(CreateOrderReceiver, CreateOrderRequest::SENSITIVE_FIELDS, "/receivers/*");
+redacted_debug!(AddReceiverRequest, AddReceiverRequest::SENSITIVE_FIELDS);
+
 impl SensitiveFields for CreateOrderRequest {
     const SENSITIVE_FIELDS: &'static [&'static str] = &["/receivers/*/receiver_name"];
 }
@@ -588,4 +592,49 @@ impl SensitiveFields for DeleteReceiverRequest {
 
 impl SensitiveFields for CreateAfterSalesOrderRequest {
     const SENSITIVE_FIELDS: &'static [&'static str] = &[];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitive::check::redaction;
+
+    // Proves Debug of the split request and its receivers hides every receiver_name, and of
+    // the add-receiver request its encrypted_name, keeping the other members.
+    #[test]
+    fn debug_redacts_receiver_names() {
+        let receiver = |name: &str| CreateOrderReceiver {
+            r#type: ReceiverType::PersonalOpenid,
+            receiver_account: "o-openid-1".into(),
+            receiver_mchid: None,
+            amount: 100,
+            description: "分给个人".into(),
+            receiver_name: Some(name.into()),
+        };
+        let request = CreateOrderRequest {
+            appid: Some("wx8888888888888888".into()),
+            sub_mchid: "1900000109".into(),
+            transaction_id: "4208450740201411110007820472".into(),
+            out_order_no: "P20150806125346".into(),
+            receivers: vec![receiver("secret-receiver-one"), receiver("secret-receiver-two")],
+            finish: false,
+            notify_url: None,
+        };
+        redaction(&request, CreateOrderRequest::SENSITIVE_FIELDS)
+            .nested::<CreateOrderReceiver>("/receivers/*")
+            .finish();
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("secret-receiver-two") && shown.contains("o-openid-1"), "{shown}");
+
+        let add = AddReceiverRequest {
+            appid: "wx8888888888888888".into(),
+            r#type: ReceiverType::PersonalOpenid,
+            account: "o-openid-2".into(),
+            name: None,
+            relation_type: RelationType::Supplier,
+            encrypted_name: Some("secret-receiver-name".into()),
+        };
+        redaction(&add, AddReceiverRequest::SENSITIVE_FIELDS).finish();
+        assert!(format!("{add:?}").contains("o-openid-2"));
+    }
 }

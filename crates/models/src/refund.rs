@@ -396,7 +396,7 @@ pub struct ReturnAdvance {
 }
 
 /// The `refund.apply_abnormal` request body (发起异常退款); outside the core scope.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AbnormalRefundRequest {
     /// Sub-merchant id (二级商户号).
     pub sub_mchid: String,
@@ -432,6 +432,29 @@ impl SensitiveFields for ReturnAdvanceRequest {
     const SENSITIVE_FIELDS: &'static [&'static str] = &[];
 }
 
+redacted_debug!(AbnormalRefundRequest, AbnormalRefundRequest::SENSITIVE_FIELDS);
+
 impl SensitiveFields for AbnormalRefundRequest {
     const SENSITIVE_FIELDS: &'static [&'static str] = &["/bank_account", "/real_name"];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitive::check::redaction;
+
+    // Proves Debug of the abnormal-refund request hides the bank account and the real name.
+    #[test]
+    fn abnormal_refund_debug_redacts_bank_account_and_name() {
+        let request = AbnormalRefundRequest {
+            sub_mchid: "1900000109".into(),
+            out_refund_no: "R-0001".into(),
+            r#type: AbnormalRefundType::UserBankCard,
+            bank_type: None,
+            bank_account: Some("secret-bank-account".into()),
+            real_name: Some("secret-real-name".into()),
+        };
+        redaction(&request, AbnormalRefundRequest::SENSITIVE_FIELDS).finish();
+        assert!(format!("{request:?}").contains("R-0001"));
+    }
 }

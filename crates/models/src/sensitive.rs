@@ -28,8 +28,41 @@
 //! assert_eq!(body["contact_info"]["contact_type"], "65");
 //! # Ok::<(), std::convert::Infallible>(())
 //! ```
+//!
+//! # Debug output
+//!
+//! Because these members hold plaintext until the SDK encrypts them, `Debug` of every type
+//! that holds one (the request type and each nested type on the way to the member) prints
+//! them as `"[redacted]"` and everything else as JSON, through [`fmt_redacted`] and the same
+//! list. The query response of `applyment` does the same for the members the SDK decrypts.
+//!
+//! ```
+//! # #[cfg(feature = "refund")] {
+//! use wechatpay_models::refund::{AbnormalRefundRequest, AbnormalRefundType};
+//!
+//! let request = AbnormalRefundRequest {
+//!     sub_mchid: "1900000109".into(),
+//!     out_refund_no: "R1".into(),
+//!     r#type: AbnormalRefundType::UserBankCard,
+//!     bank_type: None,
+//!     bank_account: Some("6214831234567890".into()),
+//!     real_name: Some("张三".into()),
+//! };
+//! let shown = format!("{request:?}");
+//! assert!(shown.starts_with("AbnormalRefundRequest {"), "{shown}");
+//! assert!(shown.contains(r#""out_refund_no":"R1""#), "{shown}");
+//! assert!(!shown.contains("6214831234567890") && !shown.contains("张三"), "{shown}");
+//! # }
+//! ```
 
+use std::convert::Infallible;
+use std::fmt;
+
+use serde::Serialize;
 use serde_json::Value;
+
+/// What `Debug` shows in place of a sensitive string.
+pub const REDACTED: &str = "[redacted]";
 
 /// A request body type and the members of it that must be encrypted.
 ///
@@ -119,6 +152,62 @@ fn visit<E>(
     result
 }
 
+/// Writes `value` for `Debug` as `name {json}` (pretty JSON with `{:#?}`), with every string
+/// member that one of `pointers` names replaced by [`REDACTED`].
+///
+/// `pointers` is a [`SensitiveFields`] list; `prefix` is where `value` sits in the type that
+/// declares it (`""` for that type itself, e.g. `"/id_card_info"` or `"/ubo_info_list/*"`
+/// for a nested type), so a nested type redacts exactly the members the list names below it
+/// and the list stays in one place. Pointers outside `prefix` are ignored. If `value` does not
+/// serialize, nothing of it is shown: `name { .. }`.
+///
+/// # Errors
+/// Whatever writing to `f` returns.
+pub fn fmt_redacted<T: Serialize + ?Sized>(
+    value: &T,
+    name: &str,
+    pointers: &[&str],
+    prefix: &str,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let Ok(mut json) = serde_json::to_value(value) else {
+        return write!(f, "{name} {{ .. }}");
+    };
+    let relative: Vec<&str> = pointers
+        .iter()
+        .filter_map(|pointer| pointer.strip_prefix(prefix))
+        .filter(|pointer| pointer.starts_with('/'))
+        .collect();
+    let redacted = visit_strings_mut(&mut json, &relative, |_pointer, text| {
+        REDACTED.clone_into(text);
+        Ok::<(), Infallible>(())
+    });
+    if let Err(never) = redacted {
+        match never {}
+    }
+    if f.alternate() {
+        write!(f, "{name} {json:#}")
+    } else {
+        write!(f, "{name} {json}")
+    }
+}
+
+/// Implements `Debug` through [`fmt_redacted`]: `redacted_debug!(Type, LIST)` for the type
+/// that declares `LIST`, `redacted_debug!(Type, LIST, "/prefix")` for a type nested at
+/// `/prefix` in it.
+macro_rules! redacted_debug {
+    ($ty:ident, $pointers:expr) => {
+        redacted_debug!($ty, $pointers, "");
+    };
+    ($ty:ident, $pointers:expr, $prefix:literal) => {
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::sensitive::fmt_redacted(self, stringify!($ty), $pointers, $prefix, f)
+            }
+        }
+    };
+}
+
 /// An RFC 6901 array index: `0` or digits without a leading zero. `str::parse` alone would
 /// also take `00`, `01` or `+1`, which `serde_json::Value::pointer` (and RFC 6901) refuse,
 /// so the concrete pointer handed to the callback would not name the member it visited.
@@ -128,6 +217,90 @@ fn array_index(token: &str) -> Option<usize> {
         token.parse().ok()
     } else {
         None
+    }
+}
+
+/// Test support: proves a sample value and the types nested in it print none of the strings
+/// a pointer list names.
+#[cfg(test)]
+pub(crate) mod check {
+    use std::fmt::Debug;
+
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    use serde_json::Value;
+
+    use super::{visit_strings_mut, REDACTED};
+
+    /// A sample, its sensitive plaintext and the nested prefixes checked so far.
+    pub(crate) struct Redaction {
+        pointers: Vec<String>,
+        body: Value,
+        plaintext: Vec<String>,
+        checked: Vec<String>,
+    }
+
+    fn assert_hidden(what: &str, rendered: &str, plaintext: &[String]) {
+        for text in plaintext {
+            assert!(!rendered.contains(text.as_str()), "{what} shows {text:?}: {rendered}");
+        }
+        assert!(rendered.contains(REDACTED), "{what} redacts nothing: {rendered}");
+    }
+
+    fn render<T: Debug>(value: &T) -> String {
+        format!("{value:?}\n{value:#?}")
+    }
+
+    /// Checks `sample`'s own `Debug`. Every pointer must reach a string in `sample` (so a
+    /// pointer added to the list needs a sample value, and then must be redacted).
+    pub(crate) fn redaction<T: Serialize + Debug>(sample: &T, pointers: &[&str]) -> Redaction {
+        let body = serde_json::to_value(sample).unwrap();
+        let mut plaintext = Vec::new();
+        for pointer in pointers {
+            let mut found = Vec::new();
+            visit_strings_mut(&mut body.clone(), &[pointer], |_, text| {
+                found.push(text.clone());
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            assert!(!found.is_empty(), "the sample has no string at {pointer}");
+            assert!(found.iter().all(|t| t.len() >= 4), "{pointer}: use longer sample text");
+            plaintext.extend(found);
+        }
+        let name = std::any::type_name::<T>();
+        assert_hidden(name, &render(sample), &plaintext);
+        let pointers = pointers.iter().map(|p| (*p).to_owned()).collect();
+        Redaction { pointers, body, plaintext, checked: Vec::new() }
+    }
+
+    impl Redaction {
+        /// Checks the `Debug` of the `N` at `prefix` (`*` takes the first element).
+        pub(crate) fn nested<N: DeserializeOwned + Debug>(&mut self, prefix: &str) -> &mut Self {
+            let at = prefix.replace("/*", "/0");
+            let value = self.body.pointer(&at).unwrap_or_else(|| panic!("no {at} in the sample"));
+            let nested: N = serde_json::from_value(value.clone()).unwrap();
+            assert_hidden(std::any::type_name::<N>(), &render(&nested), &self.plaintext);
+            self.checked.push(prefix.to_owned());
+            self
+        }
+
+        /// Asserts every object on the way to a sensitive member was checked with
+        /// [`Redaction::nested`] (arrays are covered by their elements, `/list/*`).
+        pub(crate) fn finish(&self) {
+            for pointer in &self.pointers {
+                let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+                for k in 1..segments.len() {
+                    if segments[k] == "*" {
+                        continue;
+                    }
+                    let prefix = format!("/{}", segments[..k].join("/"));
+                    assert!(
+                        self.checked.contains(&prefix),
+                        "{pointer}: the type at {prefix} was not checked"
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -192,6 +365,69 @@ mod tests {
         .unwrap();
         assert_eq!(seen, ["/a/0", "/a/1"]);
         assert!(seen.iter().all(|p| body.pointer(p).is_some()));
+    }
+
+    #[derive(Serialize)]
+    struct Sample {
+        name: &'static str,
+        list: Vec<&'static str>,
+        n: i64,
+    }
+
+    // Proves fmt_redacted hides exactly the named strings, relative to a prefix, in both forms.
+    #[test]
+    fn fmt_redacted_hides_named_strings() {
+        struct Shown<'a>(Sample, &'a [&'a str], &'a str);
+        impl fmt::Debug for Shown<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt_redacted(&self.0, "Sample", self.1, self.2, f)
+            }
+        }
+        let sample = || Sample { name: "secret-name", list: vec!["a1", "secret-item"], n: 7 };
+        let shown = Shown(sample(), &["/name", "/list/1", "/absent"], "");
+        assert_eq!(
+            format!("{shown:?}"),
+            r#"Sample {"list":["a1","[redacted]"],"n":7,"name":"[redacted]"}"#
+        );
+        let pretty = format!("{shown:#?}");
+        assert!(pretty.starts_with("Sample {\n") && pretty.contains(r#""n": 7"#), "{pretty}");
+        assert!(!pretty.contains("secret"), "{pretty}");
+        // Nested at /outer: only pointers below it count, `/outer_x` is not below it.
+        let pointers = ["/outer/name", "/outer_x/n", "/other/list/0"];
+        let shown = Shown(sample(), &pointers, "/outer");
+        assert_eq!(
+            format!("{shown:?}"),
+            r#"Sample {"list":["a1","secret-item"],"n":7,"name":"[redacted]"}"#
+        );
+    }
+
+    // Proves every non-empty SensitiveFields list in the crate is wired to redacted_debug!,
+    // so a request type gaining sensitive members cannot keep a derived Debug.
+    #[test]
+    fn every_sensitive_list_is_redacted_in_debug() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let sources: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            // This file names the impl in the test itself.
+            .filter(|path| !path.ends_with("sensitive.rs"))
+            .map(|path| std::fs::read_to_string(path).unwrap())
+            .collect();
+        let mut sensitive = 0;
+        for source in &sources {
+            for block in source.split("impl SensitiveFields for ").skip(1) {
+                let ty = block.split_whitespace().next().unwrap();
+                if block.split('}').next().unwrap().contains("&[]") {
+                    continue;
+                }
+                sensitive += 1;
+                assert!(
+                    source.contains(&format!("redacted_debug!({ty}, {ty}::SENSITIVE_FIELDS)")),
+                    "{ty} has sensitive members but no redacted Debug"
+                );
+            }
+        }
+        assert_eq!(sensitive, 5, "the request types with sensitive members");
     }
 
     // Proves the callback can rewrite values in place and its error stops the walk.

@@ -96,7 +96,7 @@ pub struct SettlementAccount {
 }
 
 /// The `settlement.modify` request body (修改结算账户).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModifySettlementRequest {
     /// Settlement account type (账户类型).
     pub account_type: SettlementAccountType,
@@ -200,6 +200,31 @@ pub struct SettlementApplication {
     pub verify_finish_time: Option<DateTime>,
 }
 
+redacted_debug!(ModifySettlementRequest, ModifySettlementRequest::SENSITIVE_FIELDS);
+
 impl SensitiveFields for ModifySettlementRequest {
     const SENSITIVE_FIELDS: &'static [&'static str] = &["/account_number", "/account_name"];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitive::check::redaction;
+
+    // Proves Debug of the settlement-account change hides the account number and name.
+    #[test]
+    fn modify_request_debug_redacts_account() {
+        let request = ModifySettlementRequest {
+            account_type: SettlementAccountType::Private,
+            account_bank: "工商银行".into(),
+            bank_address_code: "110000".into(),
+            bank_name: None,
+            bank_branch_id: None,
+            account_number: "secret-account-number".into(),
+            modify_mode: None,
+            account_name: Some("secret-account-name".into()),
+        };
+        redaction(&request, ModifySettlementRequest::SENSITIVE_FIELDS).finish();
+        assert!(format!("{request:?}").contains("工商银行"));
+    }
 }
