@@ -132,6 +132,23 @@ impl<T: Serialize> IntoResponse for WxJson<T> {
     }
 }
 
+/// Path parameters with WeChat-style rejections (`PARAM_ERROR`, `location: path`), so a
+/// segment that is not UTF-8 (`/v3/ecommerce/refunds/id/%FF`) or does not fit the type gets
+/// WeChat Pay's JSON error body instead of axum's plain-text rejection.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WxPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for WxPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(WxPath(value)),
+            Err(e) => Err(ApiError::param_error("path", Location::Path, e.body_text())),
+        }
+    }
+}
+
 /// A query string with WeChat-style rejections (`PARAM_ERROR`, `location: query`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WxQuery<T>(pub T);
@@ -254,5 +271,31 @@ mod tests {
             "INVALID_REQUEST"
         );
         assert_eq!(pointer_token("a/b~c"), "a~1b~0c");
+    }
+
+    // Proves a path segment that is not UTF-8 gets WeChat Pay's JSON PARAM_ERROR (location
+    // path), not axum's plain-text rejection (found by the mock_verify fuzz target).
+    #[tokio::test]
+    async fn bad_path_segments_are_param_errors() {
+        use tower::ServiceExt;
+        async fn show(WxPath(id): WxPath<String>) -> String {
+            id
+        }
+        let app = axum::Router::new().route("/refunds/id/{id}", axum::routing::get(show));
+        let call = |uri: &'static str| {
+            let app = app.clone();
+            async move {
+                let request =
+                    axum::http::Request::builder().uri(uri).body(axum::body::Body::empty());
+                app.oneshot(request.unwrap()).await.unwrap()
+            }
+        };
+        assert_eq!(call("/refunds/id/RF1").await.status(), 200);
+        let answer = call("/refunds/id/%FF").await;
+        assert_eq!(answer.status(), 400);
+        let body = axum::body::to_bytes(answer.into_body(), 1 << 16).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["code"], "PARAM_ERROR");
+        assert_eq!(body["detail"]["location"], "path");
     }
 }

@@ -3,7 +3,7 @@
 //! `POST /mock/admin/callbacks/{id}/redeliver`. Every call takes `mchid` (the tenant; the
 //! first one when absent).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::callbacks::{Callbacks, Delivery, DeliveryId, DeliveryStatus, NewCallback};
 use crate::error::{ApiError, Location};
-use crate::extract::{WxJson, WxQuery};
+use crate::extract::{WxJson, WxPath, WxQuery};
 use crate::state::MockState;
 
 pub(crate) fn routes() -> Router<MockState> {
@@ -65,7 +65,7 @@ fn delivery_id(text: &str) -> Result<DeliveryId, ApiError> {
 
 async fn one(
     State(state): State<MockState>,
-    Path(id): Path<String>,
+    WxPath(id): WxPath<String>,
     WxQuery(q): WxQuery<Which>,
 ) -> Result<Json<Delivery>, ApiError> {
     let tenant = super::tenant_or_default(&state, q.mchid.as_deref())?;
@@ -79,7 +79,7 @@ async fn one(
 
 async fn redeliver(
     State(state): State<MockState>,
-    Path(id): Path<String>,
+    WxPath(id): WxPath<String>,
     WxQuery(q): WxQuery<Which>,
 ) -> Result<Json<Delivery>, ApiError> {
     let tenant = super::tenant_or_default(&state, q.mchid.as_deref())?;

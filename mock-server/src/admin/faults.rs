@@ -2,14 +2,14 @@
 //! `POST /mock/admin/faults` adds one, `DELETE /mock/admin/faults/{id}` removes one,
 //! `DELETE /mock/admin/faults[?mchid=…]` clears all (or those scoped to one tenant).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, Location};
-use crate::extract::{WxJson, WxQuery};
+use crate::extract::{WxJson, WxPath, WxQuery};
 use crate::faults::{FaultRuleSpec, FaultRuleView};
 use crate::state::MockState;
 
@@ -46,7 +46,7 @@ async fn clear(State(state): State<MockState>, WxQuery(which): WxQuery<Which>) -
 
 async fn remove(
     State(state): State<MockState>,
-    Path(id): Path<String>,
+    WxPath(id): WxPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id: u64 = id.parse().map_err(|_| {
         ApiError::param_error("id", Location::Path, "a rule id is a number").with_value(id.clone())

@@ -3,14 +3,14 @@
 //! (headers, bodies, the expected canonical message of a signature failure);
 //! `DELETE /mock/admin/journal[?mchid=…]` clears it.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::extract::WxQuery;
+use crate::extract::{WxPath, WxQuery};
 use crate::journal::{JournalEntry, JournalFilter, JournalRecord};
 use crate::state::MockState;
 
@@ -26,7 +26,7 @@ pub(crate) fn routes() -> Router<MockState> {
 
 async fn one(
     State(state): State<MockState>,
-    Path(id): Path<String>,
+    WxPath(id): WxPath<String>,
 ) -> Result<Json<JournalRecord>, ApiError> {
     let not_kept = || {
         ApiError::not_found(

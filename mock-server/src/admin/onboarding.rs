@@ -15,8 +15,7 @@
 //! what virtual time has made due. A refused action changes nothing.
 
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -27,9 +26,9 @@ use wechatpay_models::settlement::SettlementVerifyResult;
 use crate::areas::applyment::{drive, Applyments};
 use crate::areas::media::{MediaFile, MediaLibrary};
 use crate::areas::onboarding::machine::{Event, Record, VerifyMethod};
-use crate::areas::settlement::{path_param, record_payment, DecisionError, Settlements};
+use crate::areas::settlement::{record_payment, DecisionError, Settlements};
 use crate::error::{ApiError, Location};
-use crate::extract::{parse_json, WxQuery};
+use crate::extract::{parse_json, WxPath, WxQuery};
 use crate::state::MockState;
 use crate::tenant::Tenant;
 
@@ -116,10 +115,10 @@ async fn list_applyments(
 
 async fn show_applyment(
     State(state): State<MockState>,
-    raw: Result<Path<String>, PathRejection>,
+    WxPath(raw): WxPath<String>,
     WxQuery(which): WxQuery<Which>,
 ) -> Result<Json<Value>, ApiError> {
-    let id = applyment_id(&path_param(raw)?)?;
+    let id = applyment_id(&raw)?;
     let tenant = tenant(&state, which.mchid.as_deref())?;
     let profile = state.timing();
     let record = state.store().transact(&tenant, |tx| drive(tx, id, profile, false, None))?;
@@ -146,10 +145,10 @@ const ACTIONS: &str = "pass-check, verify-account, approve, reject, sign, freeze
 
 async fn act_on_applyment(
     State(state): State<MockState>,
-    raw: Result<Path<(String, String)>, PathRejection>,
+    WxPath(raw): WxPath<(String, String)>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let (raw_id, action) = path_param(raw)?;
+    let (raw_id, action) = raw;
     let id = applyment_id(&raw_id)?;
     let request: Action = body(&bytes)?;
     let tenant = tenant(&state, request.mchid.as_deref())?;
@@ -219,10 +218,10 @@ fn settlement_view(state: &MockState, tenant: &Tenant, sub_mchid: &str) -> Resul
 
 async fn show_settlement(
     State(state): State<MockState>,
-    raw: Result<Path<String>, PathRejection>,
+    WxPath(raw): WxPath<String>,
     WxQuery(which): WxQuery<Which>,
 ) -> Result<Json<Value>, ApiError> {
-    let sub_mchid = path_param(raw)?;
+    let sub_mchid = raw;
     let tenant = tenant(&state, which.mchid.as_deref())?;
     settlement_view(&state, &tenant, &sub_mchid).map(Json)
 }
@@ -235,10 +234,10 @@ struct OnlyMchid {
 
 async fn payment(
     State(state): State<MockState>,
-    raw: Result<Path<String>, PathRejection>,
+    WxPath(raw): WxPath<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let sub_mchid = path_param(raw)?;
+    let sub_mchid = raw;
     let request: OnlyMchid = body(&bytes)?;
     let tenant = tenant(&state, request.mchid.as_deref())?;
     let profile = state.timing();
@@ -265,10 +264,10 @@ struct SetResult {
 
 async fn verify_result(
     State(state): State<MockState>,
-    raw: Result<Path<String>, PathRejection>,
+    WxPath(raw): WxPath<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let sub_mchid = path_param(raw)?;
+    let sub_mchid = raw;
     let request: SetResult = parse_json(&bytes)?;
     let tenant = tenant(&state, request.mchid.as_deref())?;
     let reason = match request.verify_result {
@@ -314,10 +313,10 @@ struct Decision {
 
 async fn audit_change(
     State(state): State<MockState>,
-    raw: Result<Path<(String, String)>, PathRejection>,
+    WxPath(raw): WxPath<(String, String)>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let (sub_mchid, application_no) = path_param(raw)?;
+    let (sub_mchid, application_no) = raw;
     let request: Decision = parse_json(&bytes)?;
     let tenant = tenant(&state, request.mchid.as_deref())?;
     let failure = match request.result.as_str() {

@@ -17,7 +17,7 @@
 //! `transaction_id`, `prepay_id`, or `url` (an `h5_url` / `code_url` of this mock), plus
 //! `mchid` (the tenant; the first one when absent).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -30,7 +30,7 @@ use crate::areas::payments::machine::{self, Event};
 use crate::areas::payments::ops::{self, OrderRef};
 use crate::areas::payments::{OrganizationTypeCode, Payments, Settings};
 use crate::error::{ApiError, Location};
-use crate::extract::{WxJson, WxQuery};
+use crate::extract::{WxJson, WxPath, WxQuery};
 use crate::state::MockState;
 
 /// Most payments one listing returns.
@@ -264,7 +264,7 @@ fn known_type(field: &str, code: &str) -> Result<OrganizationTypeCode, ApiError>
 
 async fn sub_merchant(
     State(state): State<MockState>,
-    Path(sub_mchid): Path<String>,
+    WxPath(sub_mchid): WxPath<String>,
     WxQuery(q): WxQuery<Which>,
 ) -> Result<Json<SubjectView>, ApiError> {
     subject_view(&state, q.mchid.as_deref(), sub_mchid)
@@ -272,7 +272,7 @@ async fn sub_merchant(
 
 async fn set_sub_merchant(
     State(state): State<MockState>,
-    Path(sub_mchid): Path<String>,
+    WxPath(sub_mchid): WxPath<String>,
     WxJson(body): WxJson<SubjectBody>,
 ) -> Result<Json<SubjectView>, ApiError> {
     let code = known_type("/organization_type", &body.organization_type)?;

@@ -9,7 +9,7 @@
 //! | `POST /mock/admin/refunds/{refund_id}/{success\|abnormal\|close}` | `mchid?` | moves a `PROCESSING` refund (with its callback; `close` gives the money back) |
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::areas::profitsharing::funds::{self, OrderFunds, Settings};
 use crate::areas::refunds::{self, Event};
 use crate::error::{ApiError, Location};
-use crate::extract::{parse_json, WxJson, WxQuery};
+use crate::extract::{parse_json, WxJson, WxPath, WxQuery};
 use crate::ledger::Ledger;
 use crate::state::MockState;
 
@@ -91,7 +91,7 @@ async fn set_settings(
 
 async fn order(
     State(state): State<MockState>,
-    Path(transaction_id): Path<String>,
+    WxPath(transaction_id): WxPath<String>,
     WxQuery(q): WxQuery<Tenant>,
 ) -> Result<Json<funds::OrderMoney>, ApiError> {
     let tenant = super::tenant_or_default(&state, q.mchid.as_deref())?;
@@ -135,7 +135,7 @@ async fn check(
 
 async fn refund_event(
     State(state): State<MockState>,
-    Path((refund_id, event)): Path<(String, String)>,
+    WxPath((refund_id, event)): WxPath<(String, String)>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let q = optional_body(&body)?;

@@ -6,14 +6,14 @@
 //! | `GET /mock/admin/withdrawals/{withdraw_id}` | `mchid?` (query) | the withdrawal |
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::areas::withdraw::{self, Event, Withdrawal, Withdrawals};
 use crate::error::{ApiError, Location};
-use crate::extract::{parse_json, WxQuery};
+use crate::extract::{parse_json, WxPath, WxQuery};
 use crate::state::MockState;
 
 pub(crate) fn routes() -> Router<MockState> {
@@ -58,7 +58,7 @@ fn view(w: &Withdrawal) -> View {
 
 async fn show(
     State(state): State<MockState>,
-    Path(withdraw_id): Path<String>,
+    WxPath(withdraw_id): WxPath<String>,
     WxQuery(q): WxQuery<Tenant>,
 ) -> Result<Json<View>, ApiError> {
     let tenant = super::tenant_or_default(&state, q.mchid.as_deref())?;
@@ -78,7 +78,7 @@ async fn show(
 
 async fn move_it(
     State(state): State<MockState>,
-    Path((withdraw_id, event)): Path<(String, String)>,
+    WxPath((withdraw_id, event)): WxPath<(String, String)>,
     body: Bytes,
 ) -> Result<Json<View>, ApiError> {
     let q: Tenant = if body.iter().all(u8::is_ascii_whitespace) {

@@ -22,8 +22,7 @@
 //! its `sub_mchid` joins the tenant's [`SubMerchants`] (so every other area accepts it) and
 //! its settlement account opens in [`Settlements`].
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 use wechatpay_crypto::digest::sha256_hex;
@@ -37,9 +36,9 @@ use wechatpay_models::DateTime;
 use super::media::{MediaKind, MediaLibrary};
 use super::onboarding::machine::{Event, Facts, Record, Stage, VerifyMethod};
 use super::onboarding::{rules, sensitive};
-use super::settlement::{path_param, Settlements};
+use super::settlement::Settlements;
 use crate::error::{ApiError, Location};
-use crate::extract::WxJson;
+use crate::extract::{WxJson, WxPath};
 use crate::policy::TimingProfile;
 use crate::protocol::Caller;
 use crate::state::MockState;
@@ -327,9 +326,9 @@ pub(crate) fn submit_checked(
 async fn query_by_id(
     caller: Caller,
     State(state): State<MockState>,
-    applyment_id: Result<Path<String>, PathRejection>,
+    WxPath(applyment_id): WxPath<String>,
 ) -> Result<WxJson<Applyment>, ApiError> {
-    let raw = path_param(applyment_id)?;
+    let raw = applyment_id;
     let id = raw.parse::<u64>().map_err(|_| {
         ApiError::param_error("applyment_id", Location::Path, "must be a decimal number")
             .with_value(raw.clone())
@@ -343,9 +342,8 @@ async fn query_by_id(
 async fn query_by_out_request_no(
     caller: Caller,
     State(state): State<MockState>,
-    out_request_no: Result<Path<String>, PathRejection>,
+    WxPath(out_request_no): WxPath<String>,
 ) -> Result<WxJson<Applyment>, ApiError> {
-    let out_request_no = path_param(out_request_no)?;
     let profile = state.timing();
     let record = state.store().transact(caller.tenant(), |tx| {
         let id = tx.area::<Applyments>().id_of(&out_request_no).ok_or_else(not_found)?;

@@ -5,7 +5,7 @@
 //! that day is over (`400 INVALID_REQUEST` before). Due withdrawal arrivals land first, so a
 //! balance never shows money in transit that already reached the bank.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use wechatpay_models::account::AccountType;
@@ -17,7 +17,7 @@ use wechatpay_models::time::Date;
 
 use super::withdraw;
 use crate::error::{ApiError, Location};
-use crate::extract::WxQuery;
+use crate::extract::{WxPath, WxQuery};
 use crate::ledger::{day_end_unix, FundAccountType, FundBalance, Ledger};
 use crate::protocol::Caller;
 use crate::state::MockState;
@@ -93,7 +93,7 @@ fn sub(
 async fn sub_balance(
     caller: Caller,
     State(state): State<MockState>,
-    Path(sub_mchid): Path<String>,
+    WxPath(sub_mchid): WxPath<String>,
     WxQuery(q): WxQuery<SubBalanceParams>,
 ) -> Result<Json<SubMerchantBalance>, ApiError> {
     sub(&state, &caller, &sub_mchid, q.account_type.as_ref(), None).map(Json)
@@ -102,7 +102,7 @@ async fn sub_balance(
 async fn sub_day_end(
     caller: Caller,
     State(state): State<MockState>,
-    Path(sub_mchid): Path<String>,
+    WxPath(sub_mchid): WxPath<String>,
     WxQuery(q): WxQuery<SubDayEndBalanceParams>,
 ) -> Result<Json<SubMerchantBalance>, ApiError> {
     sub(&state, &caller, &sub_mchid, q.account_type.as_ref(), Some(q.date)).map(Json)
@@ -125,7 +125,7 @@ fn platform(
 async fn platform_balance(
     caller: Caller,
     State(state): State<MockState>,
-    Path(account_type): Path<String>,
+    WxPath(account_type): WxPath<String>,
 ) -> Result<Json<PlatformBalance>, ApiError> {
     platform(&state, &caller, &account_type, None).map(Json)
 }
@@ -133,7 +133,7 @@ async fn platform_balance(
 async fn platform_day_end(
     caller: Caller,
     State(state): State<MockState>,
-    Path(account_type): Path<String>,
+    WxPath(account_type): WxPath<String>,
     WxQuery(q): WxQuery<DayEndBalanceParams>,
 ) -> Result<Json<PlatformBalance>, ApiError> {
     platform(&state, &caller, &account_type, Some(q.date)).map(Json)

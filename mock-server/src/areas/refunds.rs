@@ -22,7 +22,7 @@
 
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -39,7 +39,7 @@ use super::payments::Payments;
 use super::profitsharing::funds::{self, Freeze, OrderMoney};
 use crate::callbacks::{check_notify_url, NewCallback};
 use crate::error::{ApiError, Location};
-use crate::extract::{WxJson, WxQuery};
+use crate::extract::{WxJson, WxPath, WxQuery};
 use crate::ledger::{Account, EntryKind, Purpose, Transfer};
 use crate::policy::{Pending, Timing, TimingProfile, TransitionPolicy};
 use crate::protocol::Caller;
@@ -191,7 +191,7 @@ async fn apply_handler(
 async fn query_by_id_handler(
     caller: Caller,
     State(state): State<MockState>,
-    Path(refund_id): Path<String>,
+    WxPath(refund_id): WxPath<String>,
     WxQuery(params): WxQuery<RefundQueryParams>,
 ) -> Result<Json<Refund>, ApiError> {
     let profile = state.timing();
@@ -204,7 +204,7 @@ async fn query_by_id_handler(
 async fn query_by_out_no_handler(
     caller: Caller,
     State(state): State<MockState>,
-    Path(out_refund_no): Path<String>,
+    WxPath(out_refund_no): WxPath<String>,
     WxQuery(params): WxQuery<RefundQueryParams>,
 ) -> Result<Json<Refund>, ApiError> {
     let profile = state.timing();
@@ -221,7 +221,7 @@ async fn query_by_out_no_handler(
 async fn return_advance_handler(
     caller: Caller,
     State(state): State<MockState>,
-    Path(refund_id): Path<String>,
+    WxPath(refund_id): WxPath<String>,
     WxJson(req): WxJson<ReturnAdvanceRequest>,
 ) -> Result<Json<ReturnAdvance>, ApiError> {
     let profile = state.timing();
@@ -234,7 +234,7 @@ async fn return_advance_handler(
 async fn query_return_advance_handler(
     caller: Caller,
     State(state): State<MockState>,
-    Path(refund_id): Path<String>,
+    WxPath(refund_id): WxPath<String>,
     WxQuery(params): WxQuery<RefundQueryParams>,
 ) -> Result<Json<ReturnAdvance>, ApiError> {
     state

@@ -20,8 +20,7 @@
 
 use std::time::Duration;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
@@ -37,7 +36,7 @@ use super::onboarding::machine::AccountFacts;
 use super::onboarding::rules::{self, Subject};
 use super::onboarding::sensitive;
 use crate::error::{ApiError, Location};
-use crate::extract::{WxJson, WxQuery};
+use crate::extract::{WxJson, WxPath, WxQuery};
 use crate::policy::{Pending, Timing, TimingProfile, TransitionPolicy};
 use crate::protocol::Caller;
 use crate::state::MockState;
@@ -308,11 +307,6 @@ pub(crate) fn routes() -> Router<MockState> {
         )
 }
 
-/// A path parameter, refused the WeChat way (axum's own rejection is plain text).
-pub(crate) fn path_param<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
-    path.map(|Path(p)| p).map_err(|e| ApiError::param_error("path", Location::Path, e.body_text()))
-}
-
 /// `sub_mchid` from the path, which must be one of the tenant's sub-merchants.
 fn own_sub_merchant(tx: &mut Txn<'_>, sub_mchid: &str) -> Result<(), ApiError> {
     if !sub_mchid.bytes().all(|b| b.is_ascii_digit())
@@ -355,9 +349,8 @@ fn mask_name(name: &str) -> String {
 async fn query(
     caller: Caller,
     State(state): State<MockState>,
-    sub_mchid: Result<Path<String>, PathRejection>,
+    WxPath(sub_mchid): WxPath<String>,
 ) -> Result<WxJson<SettlementAccount>, ApiError> {
-    let sub_mchid = path_param(sub_mchid)?;
     let profile = state.timing();
     state.store().transact(caller.tenant(), |tx| {
         own_sub_merchant(tx, &sub_mchid)?;
@@ -379,10 +372,9 @@ async fn query(
 async fn modify(
     caller: Caller,
     State(state): State<MockState>,
-    sub_mchid: Result<Path<String>, PathRejection>,
+    WxPath(sub_mchid): WxPath<String>,
     WxJson(request): WxJson<ModifySettlementRequest>,
 ) -> Result<WxJson<ModifySettlementResponse>, ApiError> {
-    let sub_mchid = path_param(sub_mchid)?;
     // Whose account it is comes first: a foreign sub-merchant learns nothing about the body.
     state.store().transact(caller.tenant(), |tx| own_sub_merchant(tx, &sub_mchid))?;
     let plain = sensitive::decrypt(&caller, &request)?;
@@ -442,10 +434,10 @@ async fn modify(
 async fn application(
     caller: Caller,
     State(state): State<MockState>,
-    params: Result<Path<(String, String)>, PathRejection>,
+    WxPath(params): WxPath<(String, String)>,
     WxQuery(query): WxQuery<SettlementApplicationParams>,
 ) -> Result<WxJson<SettlementApplication>, ApiError> {
-    let (sub_mchid, application_no) = path_param(params)?;
+    let (sub_mchid, application_no) = params;
     let profile = state.timing();
     state.store().transact(caller.tenant(), |tx| {
         own_sub_merchant(tx, &sub_mchid)?;

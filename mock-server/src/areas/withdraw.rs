@@ -24,7 +24,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -38,7 +38,7 @@ use wechatpay_models::withdraw::{
 
 use crate::callbacks::{check_notify_url, NewCallback};
 use crate::error::{ApiError, Location};
-use crate::extract::{WxJson, WxQuery};
+use crate::extract::{WxJson, WxPath, WxQuery};
 use crate::ledger::{Account, EntryKind, Purpose, Transfer};
 use crate::policy::{Pending, Timing, TimingProfile, TransitionPolicy};
 use crate::protocol::Caller;
@@ -544,7 +544,7 @@ pub(crate) fn find(
 async fn sub_query_by_id(
     caller: Caller,
     State(state): State<MockState>,
-    Path(withdraw_id): Path<String>,
+    WxPath(withdraw_id): WxPath<String>,
     WxQuery(q): WxQuery<SubWithdrawParams>,
 ) -> Result<Json<SubWithdraw>, ApiError> {
     let profile = state.timing();
@@ -561,7 +561,7 @@ async fn sub_query_by_id(
 async fn sub_query_by_out_no(
     caller: Caller,
     State(state): State<MockState>,
-    Path(out_request_no): Path<String>,
+    WxPath(out_request_no): WxPath<String>,
     WxQuery(q): WxQuery<SubWithdrawParams>,
 ) -> Result<Json<SubWithdraw>, ApiError> {
     let profile = state.timing();
@@ -578,7 +578,7 @@ async fn sub_query_by_out_no(
 async fn platform_query_by_id(
     caller: Caller,
     State(state): State<MockState>,
-    Path(withdraw_id): Path<String>,
+    WxPath(withdraw_id): WxPath<String>,
 ) -> Result<Json<PlatformWithdraw>, ApiError> {
     let profile = state.timing();
     state
@@ -592,7 +592,7 @@ async fn platform_query_by_id(
 async fn platform_query_by_out_no(
     caller: Caller,
     State(state): State<MockState>,
-    Path(out_request_no): Path<String>,
+    WxPath(out_request_no): WxPath<String>,
 ) -> Result<Json<PlatformWithdraw>, ApiError> {
     let profile = state.timing();
     state

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,7 +17,7 @@ use super::magic::Magic;
 use super::ops::{self, Draft, Prepay};
 use super::{rules, settle, views, Kind, PaymentId, Payments, Trade};
 use crate::error::{ApiError, Location};
-use crate::extract::{WxJson, WxQuery};
+use crate::extract::{WxJson, WxPath, WxQuery};
 use crate::protocol::Caller;
 use crate::state::MockState;
 use crate::store::Txn;
@@ -169,7 +169,7 @@ pub(crate) fn partner_draft(
 pub(super) async fn combine_query(
     caller: Caller,
     State(state): State<MockState>,
-    Path(combine_out_trade_no): Path<String>,
+    WxPath(combine_out_trade_no): WxPath<String>,
 ) -> Result<Json<CombineTransaction>, ApiError> {
     let profile = state.timing();
     state.store().transact(caller.tenant(), |tx| {
@@ -182,7 +182,7 @@ pub(super) async fn combine_query(
 pub(super) async fn combine_close(
     caller: Caller,
     State(state): State<MockState>,
-    Path(combine_out_trade_no): Path<String>,
+    WxPath(combine_out_trade_no): WxPath<String>,
     WxJson(req): WxJson<CombineCloseRequest>,
 ) -> Result<StatusCode, ApiError> {
     let profile = state.timing();
@@ -277,7 +277,7 @@ fn partner_query(
 pub(super) async fn partner_query_by_id(
     caller: Caller,
     State(state): State<MockState>,
-    Path(transaction_id): Path<String>,
+    WxPath(transaction_id): WxPath<String>,
     WxQuery(params): WxQuery<PartnerQueryParams>,
 ) -> Result<Json<PartnerTransaction>, ApiError> {
     partner_query(&caller, &state, &params, |p| {
@@ -289,7 +289,7 @@ pub(super) async fn partner_query_by_id(
 pub(super) async fn partner_query_by_out_trade_no(
     caller: Caller,
     State(state): State<MockState>,
-    Path(out_trade_no): Path<String>,
+    WxPath(out_trade_no): WxPath<String>,
     WxQuery(params): WxQuery<PartnerQueryParams>,
 ) -> Result<Json<PartnerTransaction>, ApiError> {
     let key = super::trade_key(&params.sub_mchid, &out_trade_no);
@@ -299,7 +299,7 @@ pub(super) async fn partner_query_by_out_trade_no(
 pub(super) async fn partner_close(
     caller: Caller,
     State(state): State<MockState>,
-    Path(out_trade_no): Path<String>,
+    WxPath(out_trade_no): WxPath<String>,
     WxJson(req): WxJson<PartnerCloseRequest>,
 ) -> Result<StatusCode, ApiError> {
     if req.sp_mchid != caller.mchid() {

@@ -20,7 +20,7 @@ pub(crate) mod funds;
 #[cfg(test)]
 mod proptests;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -36,7 +36,7 @@ use wechatpay_models::time::DateTime;
 use self::funds::{Freeze, OrderMoney};
 use crate::callbacks::{check_notify_url, NewCallback};
 use crate::error::{ApiError, Location};
-use crate::extract::{WxJson, WxQuery};
+use crate::extract::{WxJson, WxPath, WxQuery};
 use crate::ledger::{Account, EntryKind, Purpose, Transfer};
 use crate::protocol::Caller;
 use crate::state::MockState;
@@ -501,7 +501,7 @@ pub(crate) fn finish(
 async fn amounts_handler(
     caller: Caller,
     State(state): State<MockState>,
-    Path(transaction_id): Path<String>,
+    WxPath(transaction_id): WxPath<String>,
 ) -> Result<Json<UnsplitAmount>, ApiError> {
     state
         .store()
