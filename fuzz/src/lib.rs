@@ -276,20 +276,8 @@ pub mod mock {
         }
     }
 
-    /// Known bug, reported (notes/reliability-fuzz.md): handlers that take axum's bare
-    /// `Path<String>` answer a path segment that is not UTF-8 once percent-decoded
-    /// (`/v3/ecommerce/refunds/id/%FF`) with axum's plain-text 400 instead of WeChat Pay's
-    /// JSON error. Tolerated here so CI stays green until those handlers use the
-    /// `path_param` pattern of areas/settlement.rs; delete this once they do.
-    pub const KNOWN_PLAIN_TEXT_REJECTION: &str = "Invalid URL: Invalid UTF-8 in `";
-
     /// A 4xx/5xx answer has a JSON body with string `code` and `message`.
     pub fn assert_error_body(answer: &Answer) {
-        if answer.status == StatusCode::BAD_REQUEST
-            && answer.body.starts_with(KNOWN_PLAIN_TEXT_REJECTION.as_bytes())
-        {
-            return;
-        }
         if answer.status.is_client_error() || answer.status.is_server_error() {
             let v: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_else(|e| {
                 panic!(
