@@ -33,52 +33,9 @@ struct Entry {
     bytes: Vec<u8>,
 }
 
-/// A `.http` file: start line, header lines (values escaped `\\`, `\xHH`), empty line, body.
-struct HttpFile {
-    method: String,
-    path: String,
-    headers: Vec<(String, Vec<u8>)>,
-    body: Vec<u8>,
-}
-
-fn unescape(value: &str) -> Vec<u8> {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'\\') {
-            out.push(b'\\');
-            i += 2;
-        } else if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'x') {
-            let hex = std::str::from_utf8(&bytes[i + 2..i + 4]).expect("escape");
-            out.push(u8::from_str_radix(hex, 16).expect("hex escape"));
-            i += 4;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn parse_http(bytes: &[u8]) -> HttpFile {
-    let split = bytes.windows(2).position(|w| w == b"\n\n").expect("header block ends");
-    let head = std::str::from_utf8(&bytes[..split]).expect("header block is ASCII");
-    let mut lines = head.split('\n');
-    let (method, path) = lines.next().expect("start line").split_once(' ').expect("METHOD path");
-    let headers = lines
-        .map(|l| {
-            let (name, value) = l.split_once(": ").expect("Name: value");
-            (name.to_owned(), unescape(value))
-        })
-        .collect();
-    HttpFile {
-        method: method.to_owned(),
-        path: path.to_owned(),
-        headers,
-        body: bytes[split + 2..].to_vec(),
-    }
-}
+#[path = "../../fixtures/bad-input/http_file.rs"]
+mod http_file;
+use http_file::{parse_http, HttpFile};
 
 fn entries(manifest: &Value, consumer: &str) -> Vec<Entry> {
     manifest["files"]
@@ -103,7 +60,11 @@ fn entries(manifest: &Value, consumer: &str) -> Vec<Entry> {
 /// Sends a request byte for byte on a fresh loopback connection and reads the whole answer:
 /// `(status, body)`. `Content-Length` is added for the body, with `Connection: close`.
 async fn send_raw(mock: &MockServer, req: &HttpFile) -> (u16, Vec<u8>) {
-    let mut wire = format!("{} {} HTTP/1.1\r\n", req.method, req.path).into_bytes();
+    let mut wire = {
+        let (method, path) = req.method_and_path();
+        format!("{method} {path} HTTP/1.1\r\n")
+    }
+    .into_bytes();
     for (name, value) in &req.headers {
         wire.extend_from_slice(name.as_bytes());
         wire.extend_from_slice(b": ");
@@ -223,8 +184,9 @@ async fn outcome_of(mock: &MockServer, t: &Transport, e: &Entry) -> String {
         let (status, body) = send_raw(mock, &req).await;
         return outcome(status, &body);
     }
-    let method = Method::from_bytes(req.method.as_bytes()).expect("method");
-    match t.request(method, req.path.clone()).json_bytes(req.body.clone()).send().await {
+    let (method, path) = req.method_and_path();
+    let method = Method::from_bytes(method.as_bytes()).expect("method");
+    match t.request(method, path.to_owned()).json_bytes(req.body.clone()).send().await {
         Ok(r) => format!("{} accepted", r.status),
         Err(wechatpay_transport::Error::Api(a)) => outcome(a.status().as_u16(), a.raw_body()),
         Err(other) => format!("transport error: {other:?}"),

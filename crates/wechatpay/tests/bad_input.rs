@@ -89,47 +89,9 @@ impl Manifest {
     }
 }
 
-/// A `.http` file: start line, `Name: value` lines (values escaped: `\\` and `\xHH`), an
-/// empty line, then the raw body.
-struct HttpFile {
-    start: String,
-    headers: Vec<(String, Vec<u8>)>,
-    body: Vec<u8>,
-}
-
-fn unescape(value: &str) -> Vec<u8> {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'\\') {
-            out.push(b'\\');
-            i += 2;
-        } else if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'x') {
-            let hex = std::str::from_utf8(&bytes[i + 2..i + 4]).expect("escape");
-            out.push(u8::from_str_radix(hex, 16).expect("hex escape"));
-            i += 4;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn parse_http(bytes: &[u8]) -> HttpFile {
-    let split = bytes.windows(2).position(|w| w == b"\n\n").expect("header block ends");
-    let head = std::str::from_utf8(&bytes[..split]).expect("header block is ASCII");
-    let mut lines = head.split('\n');
-    let start = lines.next().expect("start line").to_owned();
-    let headers = lines
-        .map(|l| {
-            let (name, value) = l.split_once(": ").expect("Name: value");
-            (name.to_owned(), unescape(value))
-        })
-        .collect();
-    HttpFile { start, headers, body: bytes[split + 2..].to_vec() }
-}
+#[path = "../../../fixtures/bad-input/http_file.rs"]
+mod http_file;
+use http_file::parse_http;
 
 /// A header map as a framework would build it; `Err` when the http crate refuses a value
 /// (CR, LF, NUL, DEL), which is where header injection stops on the SDK side.
