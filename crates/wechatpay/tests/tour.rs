@@ -3,6 +3,8 @@
 //! combined payment and its verified callback, profit sharing, a refund, balances, a
 //! withdrawal and the reconciled bill.
 
+#[path = "../examples/support/admin.rs"]
+mod admin;
 #[path = "../examples/platform_tour/tour.rs"]
 mod tour;
 

@@ -8,6 +8,8 @@
 //!
 //! It exits non-zero at the first step that fails. `tests/tour.rs` runs the same steps.
 
+#[path = "../support/admin.rs"]
+mod admin;
 mod tour;
 
 #[tokio::main]

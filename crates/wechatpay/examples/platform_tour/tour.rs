@@ -10,7 +10,6 @@ use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use wechatpay::applyment::{
@@ -31,9 +30,10 @@ use wechatpay::profitsharing::{
     CreateOrderReceiver, CreateOrderRequest, FinishOrderRequest, ReceiverType,
 };
 use wechatpay::refunds::{RefundApplyAmount, RefundApplyRequest, RefundStatusExt};
-use wechatpay::transport::{http, HttpClient, HyperClient};
 use wechatpay::{Client, KeyMode, RetryPolicy};
 use wechatpay_mock::MockServer;
+
+use crate::admin::Admin;
 
 /// Whatever went wrong, with the step it went wrong in.
 pub(crate) type TourError = Box<dyn std::error::Error + Send + Sync>;
@@ -76,7 +76,7 @@ struct Tour<'w, W: Write> {
     step: u32,
     mock: MockServer,
     client: Client,
-    admin: HyperClient,
+    admin: Admin,
     callbacks: mpsc::Receiver<Verified<Event>>,
     notify_url: String,
 }
@@ -150,7 +150,7 @@ impl<'w, W: Write> Tour<'w, W> {
         let app = Router::new().route("/wechatpay/notify", post(on_notify)).with_state(receiver);
         tokio::spawn(async move { axum::serve(listener, app).await });
 
-        let admin = HyperClient::new(Duration::from_secs(5))?;
+        let admin = Admin::new(&mock.base_url())?;
         let mut tour = Self { out, step: 0, mock, client, admin, callbacks, notify_url };
         let base = tour.mock.base_url();
         tour.line(&format!("mock WeChat Pay at {base}, platform {}", tour.client.mchid()))?;
@@ -166,22 +166,7 @@ impl<'w, W: Write> Tour<'w, W> {
 
     /// Calls the mock's admin API; a non-2xx answer fails the step.
     async fn admin(&self, method: &str, path: &str, body: Value) -> Result<Value, TourError> {
-        let uri = format!("{}{}{path}", self.mock.base_url(), wechatpay_mock::ADMIN_PREFIX);
-        let request = http::Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("content-type", "application/json")
-            .body(bytes::Bytes::from(body.to_string()))?;
-        let response = self.admin.send(request).await?;
-        let status = response.status();
-        let mut stream = response.into_body();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            bytes.extend_from_slice(&chunk?);
-        }
-        let answer = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        ensure(status.is_success(), || format!("admin {method} {path}: {status} {answer}"))?;
-        Ok(answer)
+        self.admin.call(method, path, &body).await
     }
 
     /// Waits for the next verified callback.
