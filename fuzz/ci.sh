@@ -19,6 +19,15 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 
+# --build-only: install cargo-fuzz if needed and build the targets, nothing else (.ci/run
+# starts this in the background at low priority, so the build uses CPU the other steps
+# leave idle; the later full run finds it done, or waits on cargo's lock until it is).
+BUILD_ONLY=0
+if [ "${1:-}" = --build-only ]; then
+    BUILD_ONLY=1
+    shift
+fi
+
 BURST="${FUZZ_BURST_SECS:-15}"
 # One input taking longer than this is a failure (a hang or quadratic blow-up).
 TIMEOUT="${FUZZ_TIMEOUT_SECS:-10}"
@@ -48,6 +57,9 @@ echo "fuzz: ${FUZZ[*]} build ${BUILD_FLAGS[*]} (${#TARGETS[@]} targets)"
 start=$SECONDS
 "${FUZZ[@]}" build "${BUILD_FLAGS[@]}"
 echo "fuzz: build took $((SECONDS - start)) s"
+if [ "$BUILD_ONLY" = 1 ]; then
+    exit 0
+fi
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
