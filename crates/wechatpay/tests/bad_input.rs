@@ -133,6 +133,20 @@ fn transport_kind(e: &wechatpay_transport::Error) -> String {
     }
 }
 
+/// Records a file whose outcome differs from the manifest's, or that panicked.
+fn judge(failures: &mut Vec<String>, entry: &Entry, outcome: std::thread::Result<String>) {
+    match outcome {
+        Ok(got) if got == entry.expect => {}
+        Ok(got) => failures.push(format!("{}: expected {}, got {got}", entry.file, entry.expect)),
+        Err(p) => failures.push(format!("{}: PANIC {}", entry.file, panic_text(&*p))),
+    }
+}
+
+/// Fails the test with every file that went wrong, not just the first.
+fn assert_no_failures(failures: &[String], total: usize) {
+    assert!(failures.is_empty(), "{} of {total} files:\n{}", failures.len(), failures.join("\n"));
+}
+
 fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
     p.downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
@@ -145,21 +159,9 @@ fn replay(entries: &[Entry], check: impl Fn(&Entry) -> String) {
     assert!(!entries.is_empty());
     let mut failures = Vec::new();
     for entry in entries {
-        match catch_unwind(AssertUnwindSafe(|| check(entry))) {
-            Ok(got) if got == entry.expect => {}
-            Ok(got) => {
-                failures.push(format!("{}: expected {}, got {got}", entry.file, entry.expect))
-            }
-            Err(p) => failures.push(format!("{}: PANIC {}", entry.file, panic_text(&*p))),
-        }
+        judge(&mut failures, entry, catch_unwind(AssertUnwindSafe(|| check(entry))));
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} files:\n{}",
-        failures.len(),
-        entries.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures, entries.len());
 }
 
 fn verifier() -> Verifier {
@@ -265,19 +267,9 @@ async fn responses_get_typed_errors() {
                 Err(err) => transport_kind(&err),
             }
         };
-        match AssertUnwindSafe(run).catch_unwind().await {
-            Ok(got) if got == e.expect => {}
-            Ok(got) => failures.push(format!("{}: expected {}, got {got}", e.file, e.expect)),
-            Err(p) => failures.push(format!("{}: PANIC {}", e.file, panic_text(&*p))),
-        }
+        judge(&mut failures, e, AssertUnwindSafe(run).catch_unwind().await);
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} files:\n{}",
-        failures.len(),
-        entries.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures, entries.len());
 }
 
 // Proves every PEM file is refused by the loader its manifest entry names, with the expected
