@@ -26,11 +26,8 @@ use axum::response::{IntoResponse, Response};
 use notify_handler::{describe, OnEvent, Receiver, NOTIFY_PATH};
 use serde_json::json;
 use wechatpay::crypto::FixedClock;
-use wechatpay::models::amount::Currency;
 use wechatpay::notify::{Event, Verified};
-use wechatpay::payments::models::{
-    CombinePrepayAmount, CombinePrepayRequest, CombinePrepaySubOrder, SettleInfo,
-};
+use wechatpay::payments::models::CombinePrepayRequest;
 use wechatpay_mock::callbacks::{
     retry_delay_secs, AttemptKind, Callbacks, Delivery, DeliveryStatus, RETRY_SCHEDULE_SECS,
 };
@@ -96,29 +93,7 @@ async fn lossy(State(proxy): State<Arc<LossyProxy>>, request: Request, next: Nex
 }
 
 fn cart(no: &str, sub_mchid: &str, notify_url: &str) -> CombinePrepayRequest {
-    CombinePrepayRequest {
-        combine_appid: "wx8888888888888888".into(),
-        combine_mchid: "1900000100".into(),
-        combine_out_trade_no: no.into(),
-        scene_info: None,
-        sub_orders: vec![CombinePrepaySubOrder {
-            mchid: "1900000100".into(),
-            sub_mchid: sub_mchid.into(),
-            out_trade_no: format!("{no}S01"),
-            amount: CombinePrepayAmount { total_amount: 2_000, currency: Currency::Cny },
-            description: "回调测试".into(),
-            attach: String::new(),
-            settle_info: Some(SettleInfo { profit_sharing: Some(false), subsidy_amount: None }),
-            detail: None,
-            goods_tag: None,
-            sub_appid: None,
-        }],
-        combine_payer_info: None,
-        time_start: None,
-        time_expire: None,
-        notify_url: notify_url.into(),
-        limit_pay: None,
-    }
+    mock_client::one_seller_cart(no, sub_mchid, 2_000, notify_url)
 }
 
 struct Setup {

@@ -37,11 +37,7 @@ use wechatpay::applyment::{
     ContactType, IdCardInfo, IdDocType, OrganizationType, SalesSceneInfo, SubmitApplymentRequest,
 };
 use wechatpay::crypto::{ApiV3Key, FixedClock, MerchantSigner, PrivateKey};
-use wechatpay::models::amount::Currency;
 use wechatpay::notify::{Event, Verified};
-use wechatpay::payments::models::{
-    CombinePrepayAmount, CombinePrepayRequest, CombinePrepaySubOrder, SettleInfo,
-};
 use wechatpay::Client;
 use wechatpay_mock::MockServer;
 
@@ -415,29 +411,8 @@ async fn a_trace_log_of_a_full_flow_shows_no_secret() -> Result<(), Failure> {
     let notify_url = format!("http://{}{NOTIFY_PATH}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, receiver).await });
     let seller = mock.identity().sub_mchids.first().cloned().ok_or("no seeded sub-merchant")?;
-    let cart = CombinePrepayRequest {
-        combine_appid: "wx8888888888888888".into(),
-        combine_mchid: "1900000100".into(),
-        combine_out_trade_no: "PSECRETS0001".into(),
-        scene_info: None,
-        sub_orders: vec![CombinePrepaySubOrder {
-            mchid: "1900000100".into(),
-            sub_mchid: seller,
-            out_trade_no: "PSECRETS0001S01".into(),
-            amount: CombinePrepayAmount { total_amount: 1_234, currency: Currency::Cny },
-            description: "secrets".into(),
-            attach: String::new(),
-            settle_info: Some(SettleInfo { profit_sharing: Some(false), subsidy_amount: None }),
-            detail: None,
-            goods_tag: None,
-            sub_appid: None,
-        }],
-        combine_payer_info: None,
-        time_start: None,
-        time_expire: None,
-        notify_url,
-        limit_pay: None,
-    };
+    let cart = mock_client::one_seller_cart("PSECRETS0001", &seller, 1_234, &notify_url);
+
     client.combine().prepay_native(&cart).await?;
 
     // The models built in this flow print no sensitive plaintext either: `Debug` redacts the
