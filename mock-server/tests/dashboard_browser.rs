@@ -122,6 +122,20 @@ struct WebDriver {
 
 impl WebDriver {
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(value) => value,
+            Err(error) => panic!("WebDriver {method} {path}: {error}"),
+        }
+    }
+
+    /// Like [`Self::call`], but a WebDriver error answer comes back as `Err` (status and
+    /// body) instead of failing the test, so that the caller can retry the ones it expects.
+    async fn try_call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
         let request = http::Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
@@ -132,21 +146,58 @@ impl WebDriver {
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let answer: Value = serde_json::from_slice(&bytes).unwrap();
-        assert!(status.is_success(), "WebDriver {method} {path}: {status} {answer}");
-        answer["value"].clone()
+        if status.is_success() {
+            Ok(answer["value"].clone())
+        } else {
+            Err(format!("{status} {answer}"))
+        }
     }
 
-    /// Clicks the element `selector` finds.
+    /// Clicks the element `selector` finds. The dashboard's live refresh swaps the page's
+    /// content in every few seconds, so an element found just before a swap is gone by the
+    /// time of the click ("stale element reference", nothing was clicked) and a button may
+    /// be missing for the instant of the swap: both are retried with a fresh lookup.
     async fn click(&self, session: &str, selector: &str) {
-        let found = self
-            .call(
-                "POST",
-                &format!("{session}/element"),
-                Some(json!({"using": "css selector", "value": selector})),
-            )
-            .await;
-        let element = found.as_object().unwrap().values().next().unwrap().as_str().unwrap();
-        self.call("POST", &format!("{session}/element/{element}/click"), Some(json!({}))).await;
+        let last = std::cell::RefCell::new(String::new());
+        let clicked = eventually_or(selector, || {
+            let last = &last;
+            async move {
+                let found = self
+                    .try_call(
+                        "POST",
+                        &format!("{session}/element"),
+                        Some(json!({"using": "css selector", "value": selector})),
+                    )
+                    .await;
+                let element = match found {
+                    Ok(found) => found
+                        .as_object()
+                        .unwrap()
+                        .values()
+                        .next()
+                        .unwrap()
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                    Err(e) if e.contains("no such element") => {
+                        *last.borrow_mut() = e;
+                        return None;
+                    }
+                    Err(e) => panic!("WebDriver: finding {selector}: {e}"),
+                };
+                let path = format!("{session}/element/{element}/click");
+                match self.try_call("POST", &path, Some(json!({}))).await {
+                    Ok(_) => Some(Value::Null),
+                    Err(e) if e.contains("stale element reference") => {
+                        *last.borrow_mut() = e;
+                        None
+                    }
+                    Err(e) => panic!("WebDriver: clicking {selector}: {e}"),
+                }
+            }
+        })
+        .await;
+        assert!(clicked.is_some(), "could not click {selector}: {}", last.borrow());
     }
 
     async fn ready(&self) -> bool {
@@ -329,16 +380,7 @@ async fn dashboard_in_a_headless_browser() {
     let sid = session["sessionId"].as_str().unwrap().to_owned();
     let s = format!("/session/{sid}");
     wd.call("POST", &format!("{s}/url"), Some(json!({"url": format!("{dashboard}/orders")}))).await;
-    let selector = format!("button[aria-label=\"Pay order {OUT_TRADE_NO}\"]");
-    let button = wd
-        .call(
-            "POST",
-            &format!("{s}/element"),
-            Some(json!({"using": "css selector", "value": selector})),
-        )
-        .await;
-    let element = button.as_object().unwrap().values().next().unwrap().as_str().unwrap().to_owned();
-    wd.call("POST", &format!("{s}/element/{element}/click"), Some(json!({}))).await;
+    wd.click(&s, &format!("button[aria-label=\"Pay order {OUT_TRADE_NO}\"]")).await;
     let source = eventually("the paid order on the page", || async {
         let html = wd.call("GET", &format!("{s}/source"), None).await;
         let html = html.as_str().unwrap_or_default().to_owned();

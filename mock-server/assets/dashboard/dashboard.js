@@ -1,6 +1,7 @@
 // wechatpay-mock dashboard: progressive enhancement of the server-rendered pages.
-// - every 2 s, fetch this same page and swap in its live regions (div.live[id]), keeping
-//   open <details> open and focus on the same button;
+// - every 2 s, fetch this same page and swap in those of its live regions (div.live[id])
+//   whose server HTML changed, keeping open <details> open and focus on the same button (an
+//   unchanged region is left alone, so a click or a text selection in it is never lost);
 // - action forms (form.act) call the admin API with fetch instead of posting to
 //   /mock/dashboard/act; the fields mean the same as there (see src/dashboard/form.rs).
 // No external requests: only this page and /mock/admin on the same origin.
@@ -11,6 +12,10 @@
   var paused = false;
   var statusEl = document.getElementById("status");
   var token = new URLSearchParams(location.search).get("token");
+  // The server HTML each live region shows, as this browser serializes it: a refresh that
+  // brings the same HTML leaves the region's elements in place.
+  var shown = {};
+  document.querySelectorAll("div.live[id]").forEach(function (region) { shown[region.id] = region.innerHTML; });
 
   function say(text) { if (statusEl) { statusEl.textContent = text; } }
 
@@ -90,7 +95,8 @@
         var next = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("div.live[id]").forEach(function (region) {
           var fresh = next.getElementById(region.id);
-          if (!fresh) { return; }
+          if (!fresh || shown[region.id] === fresh.innerHTML) { return; }
+          shown[region.id] = fresh.innerHTML;
           var open = {};
           region.querySelectorAll("details[open][id]").forEach(function (d) { open[d.id] = true; });
           // Keep keyboard focus on the same control (buttons are named by aria-label).
