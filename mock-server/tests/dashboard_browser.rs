@@ -9,6 +9,7 @@
 
 mod onboarding_support;
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -104,11 +105,29 @@ async fn chromium(url: String, extra: Vec<String>) -> String {
     .unwrap()
 }
 
-/// Kills the chromedriver this test started when the test ends, however it ends.
+/// Kills the chromedriver this test started, and the chromium it launched, when the test
+/// ends, however it ends: chromedriver runs in its own process group, and a failed assertion
+/// (which never reaches the session's `DELETE`) would otherwise leave chromium running with
+/// the dashboard's live refresh.
 struct Driver(Child);
+
+impl Driver {
+    fn spawn(port: u16) -> Self {
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        Self(child)
+    }
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -350,14 +369,7 @@ async fn dashboard_in_a_headless_browser() {
 
     // 2. A click through chromedriver's W3C WebDriver API.
     let port = free_port();
-    let _driver = Driver(
-        Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _driver = Driver::spawn(port);
     let wd = WebDriver {
         base: format!("http://127.0.0.1:{port}"),
         client: Client::builder(TokioExecutor::new()).build_http(),
